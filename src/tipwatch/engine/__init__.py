@@ -4,6 +4,6 @@ The engine never imports Django (a test enforces it), so it runs the same from t
 the web app, a notebook or a Spark job.
 """
 
-from tipwatch.engine.types import Ad, Entity, ad_from_dict, content_hash
+from tipwatch.engine.types import Ad, AdError, Entity, Rejected, ad_from_dict, content_hash
 
-__all__ = ["Ad", "Entity", "ad_from_dict", "content_hash"]
+__all__ = ["Ad", "AdError", "Entity", "Rejected", "ad_from_dict", "content_hash"]

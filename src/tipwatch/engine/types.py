@@ -17,7 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Ad", "AdError", "Entity", "ad_from_dict", "content_hash"]
+__all__ = ["Ad", "AdError", "Entity", "Rejected", "ad_from_dict", "content_hash"]
 
 _AD_FIELDS = ("id", "title", "body", "url", "country", "city", "lang", "posted_at")
 MAX_FIELD_CHARS = 200_000  # longer fields are truncated (and flagged) so work stays bounded
@@ -29,6 +29,19 @@ class AdError(ValueError):
     def __init__(self, message: str, code: str):
         super().__init__(message)
         self.code = code
+
+
+@dataclass(slots=True, frozen=True)
+class Rejected:
+    """A record a reader could not turn into an ad: where, a stable code, and why.
+
+    ``location`` is ``"path:line"`` (or ``"path#record"`` for WARC, the URL for the crawler).
+    ``reason`` never quotes the record's content, which may hold personal data.
+    """
+
+    location: str
+    code: str
+    reason: str
 
 
 @dataclass(slots=True)
