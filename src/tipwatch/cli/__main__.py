@@ -1,0 +1,3 @@
+from tipwatch.cli import main
+
+main()

@@ -1,0 +1,120 @@
+"""Streaming pipelines over JSON Lines: the work behind ``tipwatch extract``.
+
+Pure engine code (no Django). Input and output are JSON Lines, one result per input line
+in the same order; a line that cannot be read yields an error object in its place so that
+line numbers still correspond.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+try:  # orjson is several times faster; the stdlib is the fallback
+    import orjson
+
+    def _loads(b: bytes | str) -> Any:
+        return orjson.loads(b)
+
+    def dumps(obj: Any) -> bytes:
+        return orjson.dumps(obj)
+
+    _JSONError: tuple[type[Exception], ...] = (orjson.JSONDecodeError,)
+except ImportError:  # pragma: no cover
+    import json
+
+    def _loads(b: bytes | str) -> Any:
+        return json.loads(b)
+
+    def dumps(obj: Any) -> bytes:
+        return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+    _JSONError = (json.JSONDecodeError,)
+
+from tipwatch.engine.extract import extract_ad
+from tipwatch.engine.types import AdError, ad_from_dict
+
+__all__ = ["MAX_LINE_BYTES", "dumps", "extract_line", "extract_lines", "iter_lines"]
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+def iter_lines(fp: Any, limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """Lines of a binary file, each at most ``limit`` bytes held in memory.
+
+    A longer line is consumed in chunks and yielded as a marker that :func:`extract_line`
+    reports as ``jsonl.too_long``, so one huge line cannot exhaust memory.
+    """
+    while True:
+        line = fp.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # discard the rest of the over-long line
+                chunk = fp.readline(1 << 20)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            yield _TOO_LONG
+            continue
+        yield line
+
+
+_TOO_LONG = b"\x00too-long\x00" + b" " * 8  # sentinel: never valid JSON, recognised below
+
+
+def _clean_bytes(line: bytes) -> bytes:
+    try:
+        line.decode("utf-8")
+        return line
+    except UnicodeDecodeError:
+        return line.decode("utf-8", errors="replace").encode("utf-8")
+
+
+def extract_line(line: bytes, lineno: int, region: str | None = None) -> dict[str, Any] | None:
+    """Extract one JSON Lines record. Returns None for a blank line, an error object for a bad one."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if stripped == _TOO_LONG.strip() or len(stripped) > MAX_LINE_BYTES:
+        return {"id": None, "line": lineno, "error": {"code": "jsonl.too_long", "reason": "line over 16 MB"}}
+    try:
+        data = _loads(_clean_bytes(stripped))
+    except _JSONError as exc:
+        return {"id": None, "line": lineno, "error": {"code": "jsonl.bad_json", "reason": f"invalid JSON: {exc}"}}
+    try:
+        ad = ad_from_dict(data)
+    except AdError as exc:
+        ad_id = data.get("id") if isinstance(data, dict) else None
+        return {"id": ad_id, "line": lineno, "error": {"code": exc.code, "reason": str(exc)}}
+    return extract_ad(ad, region=region).to_dict()
+
+
+def _work(args: tuple[bytes, int, str | None]) -> bytes | None:
+    out = extract_line(*args)
+    return None if out is None else dumps(out)
+
+
+def extract_lines(
+    lines: Iterable[bytes], *, region: str | None = None, workers: int = 1, chunksize: int = 64
+) -> Iterator[bytes]:
+    """Yield one serialised JSON result per non-blank input line, in input order.
+
+    ``workers > 1`` spreads the work over processes (``0`` means one per CPU); order is kept.
+    """
+    items = ((line, i, region) for i, line in enumerate(lines, 1))
+    if workers == 0:
+        workers = os.cpu_count() or 1
+    if workers <= 1:
+        for item in items:
+            out = _work(item)
+            if out is not None:
+                yield out
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+    with ctx.Pool(workers) as pool:
+        for out in pool.imap(_work, items, chunksize=chunksize):
+            if out is not None:
+                yield out
