@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Reproduce every figure in bench/RESULTS.md: `make bench` (about 10 minutes on 2 cores).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+mkdir -p bench/results
+$BIN/python bench/extraction_eval.py --seed 11 --ads 20000 --out bench/results/extraction.md
+$BIN/python bench/extract_throughput.py --sizes 20000,100000 --out bench/results/throughput.md
+source scripts/pg.sh
+pg_start
+trap pg_stop EXIT
+TIPWATCH_HOME=$(mktemp -d) DATABASE_URL="$TIPWATCH_TEST_DATABASE_URL" \
+  $BIN/python bench/store_throughput.py --ads 20000 --out bench/results/store.md
+echo "results in bench/results/; bench/RESULTS.md quotes them" >&2
