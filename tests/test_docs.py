@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import click
 import typer
 
 from tipwatch.cli import app
@@ -10,8 +9,8 @@ from tipwatch.cli import app
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def _commands(cmd: click.Command, prefix: str) -> list[str]:
-    if isinstance(cmd, click.Group):
+def _commands(cmd, prefix: str) -> list[str]:
+    if getattr(cmd, "commands", None):
         out = []
         for name, sub in cmd.commands.items():
             out += _commands(sub, f"{prefix} {name}")
