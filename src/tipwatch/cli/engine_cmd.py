@@ -76,7 +76,7 @@ def crawl(
             user_agent=user_agent,
             same_host_only=not all_hosts,
             include=include,
-            progress=lambda n: bar.update(task, completed=n),
+            progress=lambda stats, url: bar.update(task, completed=stats.total_pages),
         )
     err.print(f"crawl: {stats}")
     err.print(f"next: tipwatch ingest {out / 'crawl.warc.gz'}")
