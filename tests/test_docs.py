@@ -30,3 +30,14 @@ def test_readme_opens_with_the_two_commands():
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
     first = readme[:3000]
     assert "make run" in first and "make test" in first
+
+
+def test_every_setting_in_settings_is_documented():
+    import re
+
+    settings_src = (DOCS.parent / "src" / "tipwatch" / "web" / "settings.py").read_text(encoding="utf-8")
+    names = set(re.findall(r"os\.environ\.get\(\"([A-Z_]+)\"", settings_src))
+    names |= set(re.findall(r"_env_bool\(\"([A-Z_]+)\"", settings_src))
+    assert {"DATABASE_URL", "TIPWATCH_HOME", "SECRET_KEY", "DEBUG"} <= names
+    doc = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    assert [n for n in sorted(names) if f"`{n}`" not in doc] == []
