@@ -1,0 +1,184 @@
+"""Tokenise a text once into digit-ish atoms and group them into runs.
+
+An *atom* is a whole word made only of digit tokens: ASCII digits, number words in any lexicon
+language ("for80", "2sixseven", "EIGHT"), and the letters O / l / I where they sit among digits
+("6869O537"). Joiner words ("et", "y", "și") are atoms of their own. A *run* is a sequence of
+atoms separated by short gaps of separator characters (spaces, dashes, dots, brackets, junk such
+as ``*`` or ``~``); line breaks, commas, colons, ``+`` and letters end a run.
+
+Everything here is linear: one bounded, possessive regex finds the atoms, and runs are built in
+a single pass over them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tipwatch.engine.extract._phone_lexicon import PhoneLexicon
+
+__all__ = ["Atom", "Run", "run_digits", "scan"]
+
+MAX_RUN_ATOMS = 60  # a longer run is a table of numbers or junk, not contact details
+_GAP = re.compile(r"(?:[^\w\n,;:+$€£¥₽%!?&@<>]|_){1,5}")
+# a sentence end or a list separator between spaces ends a run: "24/7. 0158 ...", "... | 8 9 6 7"
+_BREAK = re.compile(r"\. | [|/•·] ")
+_WORD_GAP = re.compile(r" ?, ?")  # "six four six, five five five": commas only between words
+_LETTERS = frozenset("oli")
+
+
+@dataclass(slots=True)
+class Atom:
+    start: int
+    end: int
+    kind: str  # "digits" (ASCII digits only), "word" (number words only), "mixed", "joiner"
+    text: str = ""  # the digits of a "digits" atom
+    tokens: list[tuple[int, bool]] = field(default_factory=list)  # (value, is_word); not for "digits"
+    weak: bool = False  # a lone ambiguous word ("to", "for", "un"): only inside a run
+
+
+@dataclass(slots=True)
+class Run:
+    atoms: list[Atom]
+    gaps: list[str]  # gaps[k] is the text between atoms[k] and atoms[k + 1]
+
+
+def _atom(m: re.Match[str], lex: PhoneLexicon) -> Atom | None:
+    s, e = m.span()
+    if m.group("j") is not None:
+        return Atom(s, e, "joiner")
+    text = m.group()
+    if text.isdigit():
+        if e - s > 15:  # longer than any phone number: an id
+            return None
+        return Atom(s, e, "digits", text)
+    tokens: list[tuple[int, bool]] = []
+    ndigits = 0
+    letters = 0
+    values = lex.values
+    for t in lex.token.findall(text):
+        if "0" <= t <= "9":
+            tokens.append((int(t), False))
+            ndigits += 1
+        else:
+            if t in _LETTERS:
+                letters += 1
+            tokens.append((values[t], True))
+    if letters and not ndigits:
+        if len(text) == 1:  # a lone "l" / "i" / "o": a digit only between number words
+            return Atom(s, e, "word", "", tokens, weak=True)
+        if letters == len(tokens):
+            return None  # "oil", "lol": letters stand for digits only among digits or number words
+    if len(tokens) > 15:
+        return None
+    if ndigits == 0:
+        return Atom(s, e, "word", "", tokens, weak=len(tokens) == 1 and text in lex.ambiguous)
+    return Atom(s, e, "mixed", "", tokens)
+
+
+def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
+    """Atoms of ``low`` (lower-cased normalised text) grouped into runs of 7 digits or more.
+
+    Stops after ``max_runs`` runs: a bound on the work hostile text can cause.
+    """
+    runs: list[Run] = []
+    group: list[re.Match[str]] = []
+    prev_end = -1
+    gap = _GAP.fullmatch
+    for m in lex.atom.finditer(low):
+        s = m.start()
+        if group and (
+            s - prev_end > 5
+            or len(group) >= MAX_RUN_ATOMS
+            or _BREAK.search(low, prev_end, s)
+            or not (
+                gap(low, prev_end, s)
+                or (
+                    _WORD_GAP.fullmatch(low, prev_end, s)
+                    and not m.group()[0].isdigit()
+                    and not low[prev_end - 1].isdigit()
+                )
+            )
+        ):
+            _flush(group, low, lex, runs)
+            group = []
+            if len(runs) >= max_runs:
+                return runs
+        group.append(m)
+        prev_end = m.end()
+    if group:
+        _flush(group, low, lex, runs)
+    return runs
+
+
+def _flush(group: list[re.Match[str]], low: str, lex: PhoneLexicon, runs: list[Run]) -> None:
+    # a token is at least one character long, so fewer than 7 characters cannot make 7 digits
+    if sum(m.end() - m.start() for m in group) < 7:
+        return
+    atoms: list[Atom] = []
+    for m in group:
+        a = _atom(m, lex)
+        if a is None:  # an id-length digit block or letters that are not digits: split here
+            _keep(atoms, low, runs)
+            atoms = []
+        else:
+            atoms.append(a)
+    _keep(atoms, low, runs)
+
+
+def _keep(atoms: list[Atom], low: str, runs: list[Run]) -> None:
+    if atoms and sum(len(a.text) or len(a.tokens) for a in atoms) >= 7:
+        runs.append(Run(atoms, [low[a.end : b.start] for a, b in zip(atoms, atoms[1:], strict=False)]))
+
+
+def run_digits(atoms: list[Atom]) -> str | None:
+    """The digit string that ``atoms`` spell, or None when the words do not read as digits.
+
+    Consecutive number words are read in pairs the way people say numbers: "seventy eight" = 78,
+    "soixante-dix-huit" = 78, "quatre-vingt-douze" = 92, "vingt et un" = 21, "dix sept" = 17.
+    """
+    if all(a.kind == "digits" for a in atoms):
+        return "".join(a.text for a in atoms)
+    out: list[str] = []
+    tokens: list[tuple[int, bool] | None] = []  # None marks a joiner
+    for a in atoms:
+        if a.kind == "joiner":
+            tokens.append(None)
+        elif a.kind == "digits":
+            tokens.extend((int(c), False) for c in a.text)
+        else:
+            tokens.extend(a.tokens)
+    i, n = 0, len(tokens)
+    while i < n:
+        t = tokens[i]
+        if t is None:
+            return None  # a joiner not between tens and units
+        v, is_word = t
+        i += 1
+        if not is_word or v < 10 and not (v == 4 and i < n and tokens[i] == (20, True)):
+            out.append(str(v))
+            continue
+        if v == 4:  # quatre vingt = 80
+            v = 80
+            i += 1
+        if v == 10 and i < n and tokens[i] is not None and tokens[i][1] and 7 <= tokens[i][0] <= 9:
+            v += tokens[i][0]  # dix sept
+            i += 1
+        elif v >= 20 and v % 10 == 0 and i < n:
+            j = i + 1 if tokens[i] is None and i + 1 < n else i  # skip a joiner: vingt et un
+            nxt = tokens[j]
+            if nxt is not None:  # a unit word or digit: "seventy eight", "trente4"
+                if 1 <= nxt[0] <= 9 or (nxt[1] and v in (60, 80) and 10 <= nxt[0] <= 19):
+                    v += nxt[0]
+                    i = j + 1
+                    if (
+                        v in (70, 90)
+                        and i < n
+                        and tokens[i] is not None
+                        and tokens[i][1]
+                        and 1 <= tokens[i][0] <= 9
+                    ):
+                        v += tokens[i][0]  # soixante-dix-huit = 70 + 8
+                        i += 1
+        out.append(str(v))
+    return "".join(out)
