@@ -1,0 +1,247 @@
+"""The offline city gazetteer (``data/gazetteer/cities.tsv``) and a fast name matcher.
+
+Names are matched as token n-grams on word boundaries through one dict lookup per candidate
+(no regex per city): a text is split into letter tokens once, tokens are folded (case and
+accents removed) and only tokens that can start a city name are looked at further.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import accumulate
+
+from tipwatch.engine.extract._data import DataError, fold, read_data_text
+
+__all__ = ["City", "Gazetteer", "Match", "Tokens", "gazetteer", "name_key", "tokens"]
+
+_TOKEN_RE = re.compile(r"[^\W\d_]+")
+_SPLIT_RE = re.compile(r"([^\W\d_]+)")
+_GAP_RE = re.compile(r"[\s\-'’.]{1,3}")
+MAX_TOKENS = 5
+MAX_TEXT = 100_000  # characters of a field searched for place names
+# (case ending, nominative ending) tried on Cyrillic tokens that name no city as written
+_CYR_ENDINGS = (
+    ("ы", "а"),
+    ("е", "а"),
+    ("у", "а"),
+    ("ой", "а"),
+    ("ою", "а"),
+    ("и", "ь"),
+    ("и", "я"),
+    ("е", "я"),
+    ("ю", "я"),
+    ("е", ""),
+    ("а", ""),
+    ("у", ""),
+    ("ом", ""),
+    ("ым", ""),
+    ("ском", "ск"),
+    ("ске", "ск"),
+)
+
+
+def _fold_token(tok: str) -> str:
+    return tok if tok.isascii() else fold(tok)
+
+
+class Tokens:
+    """A text split into letter tokens: ``words[j]`` (folded) spans ``offs[2j]:offs[2j+1]``;
+    ``parts[2j]`` is the text before token j (``parts[2j+2]`` the gap after it).
+
+    Built with one ``re.split`` and ``itertools.accumulate`` (both in C): far cheaper than a
+    Python loop over match objects on every ad."""
+
+    __slots__ = ("cyrillic", "offs", "parts", "words")
+
+    def __init__(self, text: str):
+        if len(text) > MAX_TEXT:  # bounds the work on hostile input (a real ad is far shorter)
+            text = text[:MAX_TEXT]
+        low = text.lower()
+        if len(low) != len(text):  # a rare character whose lower case is longer ("İ")
+            low = text
+        self.parts = _SPLIT_RE.split(low)
+        # offs[2j] = start of token j, offs[2j+1] = its end
+        self.offs = list(accumulate(map(len, self.parts)))
+        words = self.parts[1::2]
+        if low is text:
+            words = [fold(w) for w in words]
+        elif not low.isascii():
+            words = [w if w.isascii() else fold(w) for w in words]
+        self.words = words
+        self.cyrillic = not low.isascii() and any("\u0400" <= ch <= "\u04ff" for ch in low)
+
+    def span(self, j: int) -> tuple[int, int]:
+        return self.offs[2 * j], self.offs[2 * j + 1]
+
+
+@dataclass(slots=True, frozen=True)
+class City:
+    geoname_id: int
+    name: str
+    country: str
+    lat: float
+    lon: float
+    population: int
+
+
+@dataclass(slots=True)
+class Match:
+    """A name found in a text: span, folded key, and the candidate cities (most populous first).
+    ``primary`` is True when the key is a city's own name (not an alternate/foreign one)."""
+
+    start: int
+    end: int
+    key: str
+    cities: tuple[City, ...]
+    primary: bool
+
+
+def name_key(name: str) -> str:
+    """Folded, token-joined key: "Saint-Denis" -> "saint denis", "St. Louis" -> "st louis"."""
+    return " ".join(fold(t) for t in _TOKEN_RE.findall(name))
+
+
+class Gazetteer:
+    """Cities indexed by folded name. Build once (``gazetteer()``), share across threads."""
+
+    def __init__(self, rows: list[list[str]]):
+        cities: list[City] = []
+        primary: dict[str, list[int]] = {}
+        alternate: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            try:
+                city = City(int(r[0]), r[1], r[3], float(r[4]), float(r[5]), int(r[6]))
+            except (IndexError, ValueError) as exc:
+                raise DataError(
+                    f"tipwatch/data/gazetteer/cities.tsv line {i + 2} is malformed; regenerate it with "
+                    "src/tipwatch/data/gazetteer/build.py"
+                ) from exc
+            cities.append(city)
+            own = {name_key(r[1]), name_key(r[2])}
+            for key in own:
+                if key:
+                    primary.setdefault(key, []).append(i)
+            for alt in r[7].split("|") if len(r) > 7 and r[7] else ():
+                key = name_key(alt)
+                if key and key not in own:
+                    # Cyrillic names of Cyrillic-script cities are as good as the primary name
+                    target = primary if not alt.isascii() and _cyrillic(alt) else alternate
+                    lst = target.setdefault(key, [])
+                    if not lst or lst[-1] != i:
+                        lst.append(i)
+        self.cities = cities
+        self._primary = {k: tuple(cities[i] for i in v) for k, v in primary.items()}
+        self._alternate = {k: tuple(cities[i] for i in v) for k, v in alternate.items() if k not in primary}
+        keys = (*self._primary, *self._alternate)
+        self.first_tokens = frozenset(k.split(" ", 1)[0] for k in keys)
+        # every proper prefix of a multi-token key, so a match is extended only while it can grow
+        prefixes = set()
+        for k in keys:
+            parts = k.split(" ")
+            for i in range(1, min(len(parts), MAX_TOKENS)):
+                prefixes.add(" ".join(parts[:i]))
+        self.prefixes = frozenset(prefixes)
+
+    def lookup(self, key: str) -> tuple[tuple[City, ...], bool] | None:
+        """Cities named ``key`` (already folded) and whether it is a primary name."""
+        hit = self._primary.get(key)
+        if hit is not None:
+            return hit, True
+        hit = self._alternate.get(key)
+        return (hit, False) if hit is not None else None
+
+    def tokens(self, text: str) -> Tokens:
+        """Letter tokens of ``text`` (see :func:`tokens`)."""
+        return tokens(text)
+
+    def find(self, text: str, max_matches: int = 200, tokens: Tokens | None = None) -> Iterator[Match]:
+        """Longest non-overlapping city names in ``text`` on word boundaries."""
+        if tokens is None:
+            tokens = self.tokens(text)
+        words, offs, parts = tokens.words, tokens.offs, tokens.parts
+        first, prefixes, primary, alternate = self.first_tokens, self.prefixes, self._primary, self._alternate
+        cyrillic = tokens.cyrillic
+        # candidate positions in one comprehension (cheap) instead of a Python loop per token
+        starts = [
+            j for j, w in enumerate(words) if w in first or (cyrillic and "\u0400" <= w[:1] <= "\u04ff")
+        ]
+        n, found, next_free = len(words), 0, 0
+        for i in starts:
+            if i < next_free:
+                continue
+            if found >= max_matches:
+                return
+            tok = words[i]
+            if tok not in first:
+                hit = self._inflected(tok)
+                if hit is not None:
+                    found += 1
+                    yield Match(offs[2 * i], offs[2 * i + 1], hit[0], hit[1], True)
+                continue
+            key, k = tok, i + 1
+            best = (k, key) if key in primary or key in alternate else None
+            while k < n and k - i < MAX_TOKENS and key in prefixes:
+                if not _GAP_RE.fullmatch(parts[2 * k]):  # the separator before token k
+                    break
+                key = f"{key} {words[k]}"
+                k += 1
+                if key in primary or key in alternate:
+                    best = (k, key)
+            if best is None:
+                continue
+            k, key = best
+            cities, is_primary = self.lookup(key)  # type: ignore[misc]
+            found += 1
+            next_free = k
+            yield Match(offs[2 * i], offs[2 * k - 1], key, cities, is_primary)
+
+    def _inflected(self, tok: str) -> tuple[str, tuple[City, ...]] | None:
+        """Russian/Ukrainian case forms of one-word city names: "москве", "москвы" -> "москва"."""
+        for ending, repl in _CYR_ENDINGS:
+            if tok.endswith(ending) and len(tok) > len(ending) + 2:
+                key = tok[: -len(ending)] + repl
+                hit = self._primary.get(key)
+                if hit is not None:
+                    return key, hit
+        return None
+
+    def best(self, cities: tuple[City, ...], region: str | None) -> City:
+        """The city in ``region`` if any, else the most populous."""
+        if region:
+            for c in cities:
+                if c.country == region:
+                    return c
+        return cities[0]
+
+
+_TOKEN_CACHE: dict[str, Tokens] = {}
+
+
+def tokens(text: str) -> Tokens:
+    """Letter tokens of ``text``, folded (case and accents removed), with their offsets.
+
+    The last few results are cached: region inference, the handle and the location extractors
+    all tokenise the same field texts (a str caches its hash, so the lookup is cheap)."""
+    hit = _TOKEN_CACHE.get(text)
+    if hit is not None:
+        return hit
+    if len(_TOKEN_CACHE) >= 8:
+        _TOKEN_CACHE.clear()
+    toks = Tokens(text)
+    _TOKEN_CACHE[text] = toks
+    return toks
+
+
+def _cyrillic(s: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in s)
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The shared gazetteer, loaded on first use (about half a second)."""
+    text = read_data_text("gazetteer", "cities.tsv")
+    rows = [line.split("\t") for line in text.splitlines()[1:] if line]
+    return Gazetteer(rows)

@@ -1,0 +1,205 @@
+"""Ages: "19yo", "19 y/o", "age: 19", "I am 20yrs", "20 years old", "tengo 19 años",
+"j'ai 20 ans", "мне 19 лет", "19 лет", "am 19 ani", "tenho 19 anos", "nineteen years old",
+"veintidós años".
+
+Value: the age as digits ("19"), kept when 12 <= age <= 80: under-18 values are kept on purpose,
+they are the most important to see. Never heights ("5'6", "165cm"), weights, prices,
+measurements ("34-24-36"), years ("since 2019"), durations ("3 years experience", "hace 20
+años") or dates. The cue words per language live in ``data/lexicons/ages.yaml``; ages in words
+use :func:`tipwatch.engine.text.numwords.words_to_int` (imported lazily).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from tipwatch.engine.extract._data import lexicon
+from tipwatch.engine.types import Entity
+
+__all__ = ["MAX_AGE", "MIN_AGE", "extract", "find_ages"]
+
+MIN_AGE, MAX_AGE = 12, 80
+_NUM_RE = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+_NOT_BEFORE = frozenset("$€£₽#/.,:'’\"-+*x×^@_&=") | frozenset("0123456789")
+_WORDS_BEFORE_RE = re.compile(r"((?:[^\W\d_]{1,20}[\s\-]{1,2}){1,4})$")
+_SKIP = ("phone", "payment", "email", "url", "handle", "price")
+_MAX_NUMBERS = 2000  # per field; bounds hostile input
+_MAX_WORD_SUFFIXES = 200
+_NOT_AFTER = frozenset("/:%+$€£'’\"″′*x×^°")
+_PUNCT = ".,;:!?()[]{}\"'«»…"
+
+
+def _alt(words: Iterable[str]) -> str:
+    parts = sorted({str(w).lower() for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s{1,2}") for p in parts)
+
+
+@functools.cache
+def _lex() -> dict[str, Any]:
+    d = lexicon("ages")
+    end = r"(?![^\W\d_])"
+    return {
+        "strong": re.compile(rf"\s{{0,2}}-?\s{{0,1}}(?:{_alt(d['strong_suffix'])}){end}", re.I),
+        "noun": re.compile(
+            rf"\s{{0,2}}-?\s{{0,1}}(?:de\s{{1,2}})?(?P<noun>{_alt(d['noun_suffix'])}){end}", re.I
+        ),
+        "cued_noun": re.compile(rf"\s{{0,2}}(?:{_alt(d['noun_suffix_cued'])}){end}\.?", re.I),
+        "cue": frozenset(" ".join(str(w).lower().split()) for w in d["cue_before"]),
+        "dur_after": re.compile(
+            rf"[\s,]{{0,3}}(?:of\s{{1,2}}|de\s{{1,2}})?(?:{_alt(d['duration_after'])}){end}", re.I
+        ),
+        "dur_before": frozenset(" ".join(str(w).lower().split()) for w in d["duration_before"]),
+        "not_after": re.compile(
+            rf"\s{{0,1}}(?:{_alt(d['not_after_number'])}|am{end}|pm{end}|\d|[.,]\d)", re.I
+        ),
+        "suffix_heads": frozenset(
+            str(w).lower().split()[0] for w in (*d["strong_suffix"], *d["noun_suffix"], "years", "year")
+        ),
+        "suffix_words": tuple(
+            sorted(
+                {str(w).lower() for w in (*d["strong_suffix"], *d["noun_suffix"], "years old", "year old")}
+            )
+        ),
+    }
+
+
+@functools.cache
+def _numwords() -> tuple[Callable[[list[str]], int | None], frozenset[str]] | None:
+    try:
+        from tipwatch.engine.text.numwords import number_words, words_to_int
+    except ModuleNotFoundError:  # the number-word lexicon is optional for digit ages
+        return None
+    return words_to_int, frozenset(number_words())
+
+
+def _prev_words(text: str, s: int, n: int = 3) -> tuple[list[str], list[int]]:
+    """Up to ``n`` words before offset ``s`` (lower-case, nearest last) and their start offsets,
+    skipping white space and ":", "=", "-" between them; stops at other punctuation."""
+    words: list[str] = []
+    starts: list[int] = []
+    j = s
+    limit = max(0, s - 40)
+    while len(words) < n and j > limit:
+        while j > limit and (text[j - 1].isspace() or text[j - 1] in ":=-–"):
+            j -= 1
+        k = j
+        while k > limit and (text[k - 1].isalpha() or text[k - 1] in "'’-"):
+            k -= 1
+        if k == j:
+            break
+        words.insert(0, text[k:j].lower())
+        starts.insert(0, k)
+        j = k
+    return words, starts
+
+
+def _phrase_before(words: list[str], starts: list[int], table: frozenset[str]) -> int | None:
+    """Start offset of the longest phrase of ``table`` that ends the ``words``, else None."""
+    for i in range(len(words)):
+        if " ".join(words[i:]) in table:
+            return starts[i]
+    return None
+
+
+def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
+    for n, m in enumerate(_NUM_RE.finditer(text)):
+        if n >= _MAX_NUMBERS:
+            return
+        s, e = m.span()
+        if skip and any(a <= s < b for a, b in skip):
+            continue
+        age = int(m.group())
+        if not MIN_AGE <= age <= MAX_AGE:
+            continue
+        prev = text[s - 1] if s else " "
+        if prev in _NOT_BEFORE or prev.isalpha():
+            continue  # "$19", "10:19", "1.19", "a19", "34-24"
+        if e < len(text) and text[e] in _NOT_AFTER:
+            continue  # "24/7", "19:00", "20%", "19.5", "18+"
+        strong = lex["strong"].match(text, e)
+        if strong:
+            yield s, strong.end(), age
+            continue
+        noun = lex["noun"].match(text, e)
+        words, starts = _prev_words(text, s)
+        cue = _phrase_before(words, starts, lex["cue"])
+        if noun:
+            # a duration word just before, or one word earlier ("опыт работы 15 лет")
+            if (
+                lex["dur_after"].match(text, noun.end())
+                or _phrase_before(words, starts, lex["dur_before"]) is not None
+                or (
+                    len(words) >= 2 and _phrase_before(words[:-1], starts[:-1], lex["dur_before"]) is not None
+                )
+            ):
+                continue
+            yield (cue if cue is not None else s), noun.end(), age
+            continue
+        if cue is None:
+            continue
+        cued = lex["cued_noun"].match(text, e)
+        if cued:
+            if not lex["dur_after"].match(text, cued.end()):
+                yield cue, cued.end(), age
+            continue
+        if lex["not_after"].match(text, e) or lex["dur_after"].match(text, e):
+            continue  # "I am 5'6", "I'm 34-24-36", "age 20 years experience"
+        yield cue, e, age
+
+
+def _in_words(text: str, lex: dict[str, Any]) -> Iterator[tuple[int, int, int]]:
+    low = text.lower()
+    heads = lex["suffix_heads"]
+    if not any(tok.strip(_PUNCT) in heads for tok in low.split()):
+        return  # the common case: no "years"/"años"/"лет"... written at all
+    budget = _MAX_WORD_SUFFIXES
+    nw = None
+    for suffix in lex["suffix_words"]:
+        pos = low.find(suffix)
+        while pos != -1 and budget > 0:
+            end = pos + len(suffix)
+            if pos and low[pos - 1].isspace() and (end >= len(low) or not low[end].isalnum()):
+                budget -= 1
+                nw = nw or _numwords()
+                if nw is None:
+                    return
+                words_to_int, vocab = nw
+                words, starts = _prev_words(text, pos, 4)
+                # cheap reject: the word right before the suffix must be a number word
+                if words and (words[-1] in vocab or words[-1].rpartition("-")[2] in vocab):
+                    for k in range(len(words)):  # longest run of number words first
+                        tokens = [p for w in words[k:] for p in w.split("-") if p]
+                        value = words_to_int(tokens)
+                        if value is not None:
+                            if MIN_AGE <= value <= MAX_AGE and not lex["dur_after"].match(text, end):
+                                yield starts[k], end, value
+                            break
+            pos = low.find(suffix, pos + 1)
+
+
+def find_ages(text: str, skip: Iterable[tuple[int, int]] = ()) -> Iterator[tuple[int, int, str]]:
+    """Yield ``(start, end, value)`` for each age in ``text`` (spans do not overlap); numbers
+    inside the ``skip`` spans (phones, prices ... already found) are not looked at."""
+    lex = _lex()
+    found: list[tuple[int, int, int]] = []
+    if any(ch.isdigit() for ch in text):
+        found.extend(_numeric(text, lex, list(skip)))
+    found.extend(_in_words(text, lex))
+    last_end = -1
+    for s, e, age in sorted(found):
+        if s >= last_end:
+            last_end = e
+            yield s, e, str(age)
+
+
+def extract(ctx) -> Iterable[Entity]:
+    """Age entities from every field of ``ctx`` (phones, prices ... already claimed are skipped)."""
+    for fld in ctx.fields:
+        skip = [(s, e) for s, e, t in ctx.claimed.get(fld.name, ()) if t in _SKIP]
+        for start, end, value in find_ages(fld.text, skip):
+            if ctx.is_claimed(fld.name, start, end, _SKIP):
+                continue
+            yield ctx.entity("age", value, fld, start, end)

@@ -1,0 +1,232 @@
+"""Email addresses, plain and obfuscated.
+
+Value: ``"name@domain.tld"`` lower-cased. Obfuscated forms (``obfuscated=True``):
+"name at gmail dot com", "name(at)mail[dot]ru", "name [at] yahoo [dot] fr",
+"n a m e @ g m a i l . c o m", "name＠gmail．com", "name arroba gmail punto com",
+"name собака mail точка ru". The words for "at" and "dot" live in
+``data/lexicons/emails.yaml``. A bare spelled-out " at " with a plain "." ("meet me at
+hotel.com") only counts for a known free-mail provider. Email spans are claimed.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+
+from tipwatch.engine.extract._data import domains, lexicon
+from tipwatch.engine.types import Entity
+
+__all__ = ["extract", "find_emails"]
+
+_LOCAL = r"[\w+\-](?:[\w.+\-]{0,63})"
+_MAX_SEPARATORS = 500  # per field; bounds hostile input ("(at)" * 10**5)
+_MAX_ANCHORS = 2000  # "@" signs looked at per field
+_LABEL = r"[^\W_][\w\-]{0,62}"
+# plain: look-behind forbids starting inside a local part, so "a" * 10**6 + "@" is linear
+_PLAIN_RE = re.compile(
+    rf"(?<![\w.+\-@])(?P<local>{_LOCAL})\s{{0,1}}[@＠]\s{{0,1}}(?P<domain>{_LABEL}(?:[.．]{_LABEL}){{1,6}})",
+)
+# letters spaced out one by one: "n a m e @ g m a i l . c o m"
+_SPACED_RE = re.compile(
+    r"(?<![\w.])(?<![\w.] )(?P<local>(?:[\w.+\-] ){1,63}[\w.+\-]) ?[@＠] ?"
+    r"(?P<domain>(?:[\w\-] ){0,62}[\w\-](?: ?[.．] ?(?:[\w\-] ){0,62}[\w\-]){1,4})(?![\w.])"
+)
+
+
+@functools.cache
+def _obfuscated_re() -> re.Pattern[str]:
+    lex = lexicon("emails")
+    at_words = "|".join(sorted((re.escape(w) for w in lex["at_words"]), key=len, reverse=True))
+    dot_words = "|".join(sorted((re.escape(w) for w in lex["dot_words"]), key=len, reverse=True))
+    open_, close = r"[(\[{<]", r"[)\]}>]"
+    at_sep = (
+        rf"(?:\s{{0,2}}{open_}\s{{0,2}}(?:{at_words}|@)\s{{0,2}}{close}\s{{0,2}}"  # (at) [at] {@}
+        rf"|\s{{1,3}}(?P<bare_at>{at_words})\s{{1,3}}"  # " at "
+        rf"|\s{{0,3}}[@＠]\s{{0,3}})"
+    )
+    dot_sep = (
+        rf"(?:\s{{0,2}}{open_}\s{{0,2}}(?:{dot_words}|\.)\s{{0,2}}{close}\s{{0,2}}"
+        rf"|\s{{1,3}}(?:{dot_words})\s{{1,3}}"
+        r"|\s{0,2}[.．]\s{0,2})"
+    )
+    return re.compile(
+        rf"(?<![\w.+\-@])(?P<local>{_LOCAL}){at_sep}(?P<domain>{_LABEL}(?:{dot_sep}{_LABEL}){{1,4}})(?![\w@])",
+        re.IGNORECASE,
+    )
+
+
+@functools.cache
+def _dot_split_re() -> re.Pattern[str]:
+    dot_words = "|".join(
+        sorted((re.escape(w) for w in lexicon("emails")["dot_words"]), key=len, reverse=True)
+    )
+    return re.compile(
+        rf"\s*[(\[{{<]\s*(?:{dot_words}|\.)\s*[)\]}}>]\s*|\s+(?:{dot_words})\s+|\s*[.．]\s*", re.I
+    )
+
+
+def _valid(local: str, labels: list[str]) -> bool:
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return False
+    if labels[-1] not in domains()["tlds"]:
+        return False
+    return all(lab and not lab.startswith("-") and not lab.endswith("-") for lab in labels)
+
+
+def _trim_domain(labels: list[str]) -> list[str] | None:
+    # "jane@site.com.Call me" -> drop labels after the last one that is a TLD
+    tlds = domains()["tlds"]
+    for i in range(len(labels), 1, -1):
+        if labels[i - 1] in tlds:
+            return labels[:i]
+    return None
+
+
+def find_emails(text: str) -> Iterator[tuple[int, int, str, bool]]:
+    """Yield ``(start, end, value, obfuscated)`` for each email in ``text`` (non-overlapping)."""
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    has_at = "@" in text or "＠" in text
+    if has_at:
+        for m in _anchored(_PLAIN_RE, text, _AT_RE):
+            local = m.group("local")
+            labels = _trim_domain(re.split(r"[.．]", m.group("domain").lower()))
+            if labels is None or not _valid(local.lower(), labels):
+                continue
+            end = m.start("domain") + len(".".join(labels))
+            raw = text[m.start() : end]
+            value = f"{local.lower()}@{'.'.join(labels)}"
+            taken.append((m.start(), end))
+            yield m.start(), end, value, raw.lower() != value
+    if has_at:
+        for m in _anchored(_SPACED_RE, text, _AT_RE, spaced=True):
+            if not free(m.start(), m.end()):
+                continue
+            local = m.group("local").replace(" ", "").lower()
+            labels = re.split(r"[.．]", m.group("domain").replace(" ", "").lower())
+            if len(local) < 2 or not _valid(local, labels):
+                continue
+            taken.append((m.start(), m.end()))
+            yield m.start(), m.end(), f"{local}@{'.'.join(labels)}", True
+    seps = _separators(text)
+    if not seps:
+        return
+    providers = domains()["email_providers"]
+    for m in _anchored(_obfuscated_re(), text, None, starts=seps):
+        if not free(m.start(), m.end()):
+            continue
+        local = m.group("local").lower()
+        parts = [p.lower() for p in _dot_split_re().split(m.group("domain"))]
+        labels = _trim_domain(parts)
+        if labels is None or not _valid(local, labels):
+            continue
+        dom_raw = m.group("domain")
+        plain_dot = "." in dom_raw and not re.search(r"\s", dom_raw)
+        if m.group("bare_at") and plain_dot and labels[0] not in providers:
+            continue  # "meet me at hotel.com"
+        if m.group("bare_at") and len(local) < 3:
+            continue  # "me at", "is at": too short to be a mailbox name written out
+        # find where the kept labels end in the raw domain
+        end = m.end()
+        if len(labels) < len(parts):
+            pos, dom_start = 0, m.start("domain")
+            for lab in labels:
+                pos = dom_raw.lower().index(lab, pos) + len(lab)
+            end = dom_start + pos
+        taken.append((m.start(), end))
+        yield m.start(), end, f"{local}@{'.'.join(labels)}", True
+
+
+_AT_RE = re.compile(r"[@＠]")
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
+
+
+def _local_start(text: str, at: int, spaced: bool = False) -> int:
+    """Where the local part before offset ``at`` begins (walking back at most 64 characters
+    over name characters, or 130 over single spaced-out characters)."""
+    j = at
+    if j and text[j - 1] == " ":
+        j -= 1
+    floor = max(0, j - (130 if spaced else 64))
+    while j > floor:
+        ch = text[j - 1]
+        if ch in _LOCAL_CHARS or ch.isalnum() or (spaced and ch == " "):
+            j -= 1
+        else:
+            break
+    return j
+
+
+def _anchored(
+    pattern: re.Pattern[str],
+    text: str,
+    anchor: re.Pattern[str] | None,
+    *,
+    spaced: bool = False,
+    starts: list[int] | None = None,
+) -> Iterator[re.Match[str]]:
+    """Run ``pattern`` only around anchors ("@" or an "at" separator) instead of at every
+    position: find where the local part would start, then try the match from there."""
+    if starts is None:
+        starts = [m.start() for m in itertools.islice(anchor.finditer(text), _MAX_ANCHORS)]  # type: ignore[union-attr]
+    last_end = 0
+    for pos in starts:
+        if pos < last_end:
+            continue
+        begin = _local_start(text, pos, spaced)
+        # try the earliest plausible start first, then later ones (a shorter local part)
+        for s in _starts(text, begin, pos, spaced):
+            m = pattern.match(text, s)
+            if m is not None and m.end() > pos:
+                last_end = m.end()
+                yield m
+                break
+
+
+def _starts(text: str, begin: int, pos: int, spaced: bool) -> Iterator[int]:
+    yield begin
+    if spaced:
+        return
+    # "write:jane@x.com" or "(jane@x.com": a local part never starts on punctuation
+    for k in range(begin + 1, pos):
+        if text[k - 1] in ".+-_" and k - begin <= 2:
+            yield k
+
+
+@functools.cache
+def _sep_words() -> tuple[str, ...]:
+    return tuple(sorted({str(w).lower() for w in lexicon("emails")["at_words"]}, key=len, reverse=True))
+
+
+def _separators(text: str) -> list[int]:
+    """Offsets where an obfuscated "@" may stand: brackets, "@", or a spelled-out "at" word.
+    Found with ``str.find`` (cheap) so the obfuscation pattern runs only there."""
+    out: list[int] = []
+    for ch in "([{<@＠":
+        pos = text.find(ch)
+        while pos != -1 and len(out) < _MAX_SEPARATORS:
+            out.append(pos)
+            pos = text.find(ch, pos + 1)
+    low = text.lower()
+    for w in _sep_words():
+        needle = f" {w} "
+        pos = low.find(needle)
+        while pos != -1 and len(out) < _MAX_SEPARATORS:
+            out.append(pos)
+            pos = low.find(needle, pos + 1)
+    out.sort()
+    return out
+
+
+def extract(ctx) -> Iterable[Entity]:
+    """Email entities (claimed) from every field of ``ctx``; URL spans are skipped."""
+    for fld in ctx.fields:
+        for start, end, value, obf in find_emails(fld.text):
+            if ctx.is_claimed(fld.name, start, end, ("url",)):
+                continue
+            yield ctx.entity("email", value, fld, start, end, obfuscated=obf, claim=True)

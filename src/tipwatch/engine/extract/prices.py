@@ -1,0 +1,260 @@
+"""Prices: "200/hr", "150hh", "$80 qv", "300 roses per hour", "100€ la hora",
+"депозит 5000 руб", "salary 3000 EUR per month".
+
+Value: the amount as a decimal string ("200", "99.5"); attrs ``currency`` (ISO 4217, or None
+when neither the text nor the region tells), ``unit`` (hour, half_hour, 15min, session, night,
+day, week, month, deposit or None) and ``euphemism=True`` for "roses" and the like.
+
+Work starts from each number (a cheap scan), then looks a few characters around it for a
+currency and a unit, so a 500-character ad costs a few microseconds. An amount needs a
+currency, a euphemism or a price-like unit ("200/hr"); phones, payments, emails, URLs and
+handles are skipped because those extractors ran first and claimed their spans.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from tipwatch.engine.extract._data import lexicon
+from tipwatch.engine.types import Entity
+
+__all__ = ["extract", "find_prices"]
+
+# starts with a bare \d (no look-behind) so the regex engine scans fast; the left boundary is
+# checked by hand in find_prices
+_NUM_RE = re.compile(
+    r"(?<!\d)\d(?:\d{0,2}(?:(?P<sep>[ ,.\u00a0\u202f])\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{0,6}(?:[.,]\d{1,2})?)(?!\d)"
+)
+_NOT_BEFORE = frozenset(".,:/-_'’") | frozenset("0123456789")
+_SKIP = ("phone", "payment", "email", "url", "handle")
+# without a currency only these compact unit forms make a bare number a price ("200/hr", "150hh")
+_BARE_UNITS = frozenset({"hr", "hrs", "hh", "qv", "hour", "hhr", "qk", "/h"})
+_BARE_NOT = frozenset({24, 48, 72, 365})  # "24/7", "24h": availability, not a price
+_MAX_NUMBERS = 2000  # per field; bounds hostile input such as "1 " * 500000
+
+
+_TOK_RE = re.compile(r"[ \t\u00a0]{0,2}(?P<tok>[^\W\d_]{1,20}(?:[.'’/][^\W\d_]{1,12})?\.?|\d{1,3}|[^\w\s])")
+_WORDS_RE = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _lex() -> dict[str, Any]:
+    d = lexicon("prices")
+
+    def norm(w: Any) -> str:
+        return " ".join(str(w).lower().split())
+
+    return {
+        "country_currency": {str(k): str(v) for k, v in d["country_currency"].items()},
+        "dollar": frozenset(d["dollar_sign"]),
+        "symbols": {norm(k): v for k, v in d["symbols"].items()},
+        "words": {norm(k): v for k, v in d["words"].items()},
+        "euph": {norm(k): v for k, v in d["euphemisms"].items()},
+        "unit_of": {norm(w): unit for unit, ws in d["units"].items() for w in ws},
+        "before_of": {norm(w): unit for unit, ws in d["unit_before"].items() for w in ws},
+        "mult": {norm(k): int(v) for k, v in d["multipliers"].items()},
+        "conn": frozenset(t for c in d["unit_connectors"] for t in norm(c).split()),
+        "max_sym": max(len(k) for k in d["symbols"]),
+        # first token after an amount that can start a currency, multiplier, connector or unit
+        "first_after": frozenset(
+            [norm(k).split()[0] for k in (*d["symbols"], *d["words"], *d["euphemisms"], *d["multipliers"])]
+            + [t.split()[0] for t in (norm(w) for ws in d["units"].values() for w in ws)]
+            + [norm(c).split()[0] for c in d["unit_connectors"]]
+            + ["/", "$", "€", "£", "₽", "₴", "¥", "₺", "₹"]
+        ),
+        "multi_first": frozenset(
+            k.split()[0] for k in (norm(w) for ws in d["units"].values() for w in ws) if " " in k
+        )
+        | frozenset(k[0] for k in (norm(w) for ws in d["units"].values() for w in ws) if "/" in k),
+        "symbol_chars": frozenset("".join(str(k) for k in d["symbols"])),
+    }
+
+
+def _lookup(table: dict[str, Any], tok: str) -> tuple[Any, bool] | None:
+    """(value, used_trailing_dot) for ``tok`` or ``tok`` without its sentence full stop."""
+    if tok in table:
+        return table[tok], True
+    if tok.endswith(".") and tok[:-1] in table:
+        return table[tok[:-1]], False
+    return None
+
+
+def _amount(num: str, sep: str | None) -> str:
+    if sep:  # thousands groups, maybe a decimal tail: "1,000", "5 000", "1.000,50"
+        head, dec = num, ""
+        m = re.search(r"[.,](\d{1,2})$", num)
+        if m and num[m.start()] != sep:
+            head, dec = num[: m.start()], m.group(1)
+        value = re.sub(r"\D", "", head)
+    else:
+        value, _, dec = num.replace(",", ".").partition(".")
+    dec = dec.rstrip("0")
+    value = value.lstrip("0") or "0"
+    return f"{value}.{dec}" if dec else value
+
+
+def _currency_for(symbol_or_code: str | None, region: str | None, lex: dict[str, Any]) -> str | None:
+    if symbol_or_code == "$":
+        local = lex["country_currency"].get(region or "")
+        return local if local in lex["dollar"] else "USD"
+    return symbol_or_code
+
+
+class _Tokens:
+    """Tokens after a position, read lazily (most amounts need one or two)."""
+
+    __slots__ = ("text", "items", "pos")
+
+    def __init__(self, text: str, pos: int):
+        self.text, self.items, self.pos = text, [], pos
+
+    def get(self, i: int) -> tuple[str, int] | None:
+        while len(self.items) <= i:
+            m = _TOK_RE.match(self.text, self.pos)
+            if m is None or len(self.items) >= 6:
+                return None
+            self.items.append((m.group("tok").lower(), m.end()))
+            self.pos = m.end()
+        return self.items[i]
+
+
+def _after(text: str, end: int, lex: dict[str, Any]) -> tuple[int, int, str | None, bool, str | None, str]:
+    """Read what follows an amount: multiplier, currency, connectors and unit."""
+    toks = _Tokens(text, end)
+    i, mult, currency, euphemism, unit, unit_tok = 0, 1, None, False, None, ""
+    t = toks.get(0)
+    if t and (t[0] in ("тыс", "тыс.", "т.р", "т.р.") or (t[0] in lex["mult"] and text[end : end + 1] != " ")):
+        mult = lex["mult"].get(t[0].rstrip("."), lex["mult"].get(t[0], 1))
+        end, i = t[1], 1
+    t = toks.get(i)
+    if t:
+        nxt = toks.get(i + 1)
+        two = _lookup(lex["symbols"], t[0] + nxt[0]) if nxt and nxt[0] in lex["symbol_chars"] else None
+        if two:  # "R $", "US $"
+            currency, end, i = two[0], nxt[1], i + 2
+        else:
+            for table, is_euph in ((lex["symbols"], False), (lex["words"], False), (lex["euph"], True)):
+                hit = _lookup(table, t[0])
+                if hit:
+                    currency, euphemism = hit[0], is_euph
+                    end, i = t[1] - (0 if hit[1] else 1), i + 1
+                    break
+    j = i
+    while j - i < 2 and (t := toks.get(j)) and t[0] in lex["conn"]:
+        j += 1
+    first = toks.get(j)
+    if first:
+        widths = (3, 2, 1) if first[0] in lex["multi_first"] else (1,)
+        for width in widths:
+            last = toks.get(j + width - 1)
+            if last is None:
+                continue
+            parts = [toks.items[k][0] for k in range(j, j + width)]
+            for key in (" ".join(parts), "".join(parts)) if width > 1 else (parts[0],):
+                hit = _lookup(lex["unit_of"], key)
+                if hit:
+                    unit, unit_tok = hit[0], key
+                    end = last[1] - (0 if hit[1] else 1)
+                    break
+            if unit:
+                break
+    if unit and j > i and toks.items[j - 1][0] == "/":
+        unit_tok = "/" + unit_tok
+    return end, mult, currency, euphemism, unit, unit_tok
+
+
+def _before(text: str, start: int, lex: dict[str, Any]) -> tuple[int, str | None]:
+    """A currency written before the amount ("$200", "EUR 200", "R$ 300"): (new start, code)."""
+    j = start
+    if j and text[j - 1] in " \u00a0":
+        j -= 1
+    if (
+        not j
+        or text[j - 1].isspace()
+        or (text[j - 1].isalpha() and not text[j - 1].isupper() and text[j - 1] not in "łр")
+    ):
+        return start, None  # fast path: no symbol or upper-case code right before
+    for k in range(lex["max_sym"], 0, -1):
+        sym = text[max(0, j - k) : j].lower()
+        if len(sym) == k and sym in lex["symbols"] and not (j - k and text[j - k - 1].isalnum()):
+            return j - k, lex["symbols"][sym]
+    m = re.search(r"(?<![\w])([^\W\d_]{2,4})$", text[max(0, j - 6) : j])
+    if m and m.group(1).lower() in lex["words"] and m.group(1).isupper():
+        return j - len(m.group(1)), lex["words"][m.group(1).lower()]
+    return start, None
+
+
+def find_prices(
+    text: str, region: str | None = None, skip: Iterable[tuple[int, int]] = ()
+) -> Iterator[tuple[int, int, str, dict[str, Any]]]:
+    """Yield ``(start, end, value, attrs)`` for each price in ``text``; numbers inside the
+    ``skip`` spans (phones, payments ... already found) are not looked at."""
+    skip = list(skip)
+    if not any(ch.isdigit() for ch in text):
+        return
+    lex = _lex()
+    for n, m in enumerate(_NUM_RE.finditer(text)):
+        if n >= _MAX_NUMBERS:
+            return
+        s0 = m.start()
+        if skip and any(a <= s0 < b for a, b in skip):
+            continue
+        if s0 and (text[s0 - 1] in _NOT_BEFORE or text[s0 - 1].isalpha()):
+            continue  # inside a word, a time, a date, a measurement or a longer number
+        start, currency = _before(text, s0, lex) if s0 else (s0, None)
+        if currency is None:
+            nxt = _TOK_RE.match(text, m.end())
+            if nxt is None:
+                continue
+            tok = nxt.group("tok").lower()
+            if (
+                tok not in lex["first_after"]
+                and tok.rstrip(".") not in lex["first_after"]
+                and not (tok[0] in lex["symbol_chars"] or (len(tok) > 1 and tok[0] in "kк"))
+            ):
+                continue  # the common case: a number followed by nothing price-like
+        end, mult, cur_after, euphemism, unit, unit_tok = _after(text, m.end(), lex)
+        if currency is None:
+            currency = cur_after
+        elif cur_after is not None:
+            end = m.end() if unit is None else end
+        amount = _amount(m.group(), m.group("sep"))
+        if currency is None and not euphemism:
+            number = float(amount)
+            if unit_tok.lstrip("/") not in _BARE_UNITS and not unit_tok.startswith("/"):
+                continue
+            if number < 30 or number in _BARE_NOT:
+                continue
+            currency = lex["country_currency"].get(region or "")
+        if unit is None:
+            window = _WORDS_RE.findall(text[max(0, start - 30) : start].lower())[-4:]
+            for w in range(len(window)):
+                key = " ".join(window[w:])
+                if key in lex["before_of"] or window[w] in lex["before_of"]:
+                    unit = lex["before_of"].get(key) or lex["before_of"][window[w]]
+                    break
+            if unit is None and re.search(
+                r"\b1\s?(?:hr|h|hour|час|hora|heure|ora|oră)\s{0,2}[:\-–=]?\s{0,3}$",
+                text[max(0, start - 12) : start],
+                re.I,
+            ):
+                unit = "hour"
+        if mult != 1:
+            amount = str(int(float(amount) * mult))
+        attrs: dict[str, Any] = {"currency": _currency_for(currency, region, lex), "unit": unit}
+        if euphemism:
+            attrs["euphemism"] = True
+        yield start, end, amount, attrs
+
+
+def extract(ctx) -> Iterable[Entity]:
+    """Price entities (claimed, so ages skip them) from every field of ``ctx``."""
+    for fld in ctx.fields:
+        skip = [(s, e) for s, e, t in ctx.claimed.get(fld.name, ()) if t in _SKIP]
+        for start, end, value, attrs in find_prices(fld.text, ctx.region, skip):
+            if ctx.is_claimed(fld.name, start, end, _SKIP):
+                continue
+            yield ctx.entity("price", value, fld, start, end, claim=True, **attrs)
