@@ -23,7 +23,7 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     with progress() as bar:
         task = bar.add_task("generating", total=ads, rate="")
-        summary = write_world(out, seed, ads, progress=lambda n: bar.update(task, completed=n))
+        summary = write_world(out, seed, ads, progress=lambda n, *_: bar.update(task, completed=n))
     err.print(f"wrote {ads} ads to {out / 'ads.jsonl'} and ground truth to {out / 'truth.jsonl'}")
     counts = summary.get("counts") if isinstance(summary, dict) else None
     if counts:
@@ -41,17 +41,14 @@ def load(
 
     with progress() as bar:
         task = bar.add_task("loading demo", total=ads, rate="")
-        summary = load_demo(seed=seed, n_ads=ads, progress=lambda n: bar.update(task, completed=n))
+        summary = load_demo(seed=seed, n_ads=ads, progress=lambda n, *_: bar.update(task, completed=n))
     err.print(f"demo world: {summary}")
     print_logins(ensure_demo_users())
 
 
 def print_logins(users: list[dict]) -> None:
-    from rich.table import Table
-
-    table = Table(title="Demo logins (synthetic data only)")
-    for col in ("username", "password", "role", "organisation"):
-        table.add_column(col)
+    """Plain aligned lines (easy to copy), on stdout so they survive `make run | tee`."""
+    print("\nDemo logins (synthetic data only; passwords kept in $TIPWATCH_HOME/demo_logins.json):")
     for u in users:
-        table.add_row(u["username"], u["password"], u["role"], u["organisation"])
-    err.print(table)
+        print(f"  {u['username']:<15} {u['password']:<20} {u['role']:<18} {u['organisation']}")
+    print()

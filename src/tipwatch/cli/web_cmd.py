@@ -39,7 +39,7 @@ def setup(
 
     with progress() as bar:
         task = bar.add_task("loading demo world", total=ads, rate="")
-        summary = load_demo(seed=seed, n_ads=ads, progress=lambda n: bar.update(task, completed=n))
+        summary = load_demo(seed=seed, n_ads=ads, progress=lambda n, *_: bar.update(task, completed=n))
     err.print(f"demo world: {summary}")
     print_logins(ensure_demo_users())
 
