@@ -80,7 +80,12 @@ class Tally:
 
 
 def table(title: str, tally: Tally) -> str:
-    lines = [f"#### {title}", "", "| type | TP | FP | FN | precision | recall | F1 |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"#### {title}",
+        "",
+        "| type | TP | FP | FN | precision | recall | F1 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for kind, tp, fp, fn, p, r, f in tally.rows():
         lines.append(f"| {kind} | {tp} | {fp} | {fn} | {p:.3f} | {r:.3f} | {f:.3f} |")
     return "\n".join(lines) + "\n"

@@ -5,8 +5,17 @@ from tipwatch.engine.types import MAX_FIELD_CHARS, AdError, Entity, ad_from_dict
 
 def test_ad_from_dict_reads_the_contract_fields():
     ad = ad_from_dict(
-        {"id": "a1", "title": "T", "body": "B", "url": "https://x.example/1", "country": "us", "city": "Reno",
-         "lang": "en", "posted_at": "2026-09-01T10:00:00Z", "site": "x.example"}
+        {
+            "id": "a1",
+            "title": "T",
+            "body": "B",
+            "url": "https://x.example/1",
+            "country": "us",
+            "city": "Reno",
+            "lang": "en",
+            "posted_at": "2026-09-01T10:00:00Z",
+            "site": "x.example",
+        }
     )
     assert (ad.id, ad.title, ad.body, ad.country, ad.city) == ("a1", "T", "B", "US", "Reno")
     assert ad.extra == {"site": "x.example"}
@@ -23,8 +32,12 @@ def test_missing_id_gets_a_stable_content_id():
 
 @pytest.mark.parametrize(
     ("data", "code"),
-    [([1, 2], "ad.not_object"), ({"id": "x"}, "ad.no_body"), ({"body": "b", "country": "USA"}, "ad.bad_country"),
-     ({"body": "b", "images": "a.jpg"}, "ad.bad_images")],
+    [
+        ([1, 2], "ad.not_object"),
+        ({"id": "x"}, "ad.no_body"),
+        ({"body": "b", "country": "USA"}, "ad.bad_country"),
+        ({"body": "b", "images": "a.jpg"}, "ad.bad_images"),
+    ],
 )
 def test_bad_records_raise_with_a_stable_code(data, code):
     with pytest.raises(AdError) as info:
@@ -45,5 +58,13 @@ def test_content_hash_ignores_whitespace_layout_but_not_words():
 
 def test_entity_to_dict_flattens_attributes():
     e = Entity("handle", "jane", "@jane", 3, 8, attrs={"platform": "telegram"})
-    assert e.to_dict() == {"type": "handle", "value": "jane", "raw": "@jane", "start": 3, "end": 8,
-                           "obfuscated": False, "field": "body", "platform": "telegram"}
+    assert e.to_dict() == {
+        "type": "handle",
+        "value": "jane",
+        "raw": "@jane",
+        "start": 3,
+        "end": 8,
+        "obfuscated": False,
+        "field": "body",
+        "platform": "telegram",
+    }

@@ -58,7 +58,14 @@ def _ingest(path, *extra):
 
 def _invariants(org) -> None:
     """Entity counters agree with the mentions actually stored; no ad is stored twice."""
-    assert Ad.objects.filter(organisation=org).values("content_hash").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+    assert (
+        Ad.objects.filter(organisation=org)
+        .values("content_hash")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+        == 0
+    )
     for ent in Entity.objects.filter(organisation=org):
         ads = Mention.objects.filter(entity=ent).values("ad").distinct().count()
         assert ent.ad_count == ads, (ent.type, ent.ad_count, ads)
@@ -131,8 +138,20 @@ def test_csv_with_column_mapping(org, tmp_path):
     )
     r = CliRunner().invoke(
         app,
-        ["ingest", str(path), "--org", "unit", "--map", "id=ref", "--map", "title=headline",
-         "--map", "body=description", "--map", "country=nation"],
+        [
+            "ingest",
+            str(path),
+            "--org",
+            "unit",
+            "--map",
+            "id=ref",
+            "--map",
+            "title=headline",
+            "--map",
+            "body=description",
+            "--map",
+            "country=nation",
+        ],
     )
     assert r.exit_code == 0, r.output
     assert Ad.objects.filter(organisation=org, ext_id="j1", title="Waitress in Madrid").exists()

@@ -19,5 +19,7 @@ def verify() -> None:
     if result.ok:
         err.print(f"[green]audit log intact[/green]: {result.checked} events verified")
         return
-    err.print(f"[red]audit log BROKEN[/red] at event #{result.first_bad_seq}: {result.reason} ({result.checked} events checked)")
+    err.print(
+        f"[red]audit log BROKEN[/red] at event #{result.first_bad_seq}: {result.reason} ({result.checked} events checked)"
+    )
     raise typer.Exit(1)

@@ -8,7 +8,9 @@ import typer
 
 from tipwatch.cli._common import err, progress, setup_django
 
-demo_app = typer.Typer(help="The synthetic demo world: generate it as files, or load it into the database.", no_args_is_help=True)
+demo_app = typer.Typer(
+    help="The synthetic demo world: generate it as files, or load it into the database.", no_args_is_help=True
+)
 
 
 @demo_app.command("generate")

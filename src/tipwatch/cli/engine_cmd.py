@@ -34,7 +34,9 @@ def extract(
     if region is not None:
         region = region.strip().upper()
         if len(region) != 2 or not region.isalpha():
-            err.print(f"[red]error:[/red] --region must be an ISO 3166 alpha-2 code such as US, got {region!r}")
+            err.print(
+                f"[red]error:[/red] --region must be an ISO 3166 alpha-2 code such as US, got {region!r}"
+            )
             raise typer.Exit(2)
     errors = 0
     with open_input(source) as fp, open_output(out) as fo:
@@ -51,7 +53,9 @@ def crawl(
     seeds: list[str] = typer.Argument(..., help="Start URLs (http or https)."),
     out: Path = typer.Option(..., "--out", "-o", help="Directory for crawl.warc.gz and state.json."),
     max_pages: int = typer.Option(100, "--max-pages", help="Page budget for this run (cumulative)."),
-    delay: float = typer.Option(1.0, "--delay", help="Seconds between requests to one host (robots crawl-delay wins if larger)."),
+    delay: float = typer.Option(
+        1.0, "--delay", help="Seconds between requests to one host (robots crawl-delay wins if larger)."
+    ),
     user_agent: str = typer.Option("tipwatch-crawler/0.1 (+https://github.com/tipwatch)", "--user-agent"),
     include: str = typer.Option(None, "--include", help="Only follow URLs matching this regular expression."),
     all_hosts: bool = typer.Option(False, "--all-hosts", help="Follow links to other hosts too."),

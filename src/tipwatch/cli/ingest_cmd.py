@@ -57,11 +57,20 @@ class _ExtractOne:
 
 
 def ingest(
-    source: str = typer.Argument(..., help="A .jsonl/.csv/.tsv/.html/.warc(.gz) file, a folder of HTML files, or '-' (JSON Lines on stdin)."),
+    source: str = typer.Argument(
+        ...,
+        help="A .jsonl/.csv/.tsv/.html/.warc(.gz) file, a folder of HTML files, or '-' (JSON Lines on stdin).",
+    ),
     fmt: str = typer.Option(None, "--format", "-f", help="Force the format: jsonl, csv, html or warc."),
-    mapping: list[str] = typer.Option([], "--map", help="CSV column mapping FIELD=COLUMN, repeatable (e.g. --map body=description)."),
-    org: str = typer.Option(None, "--org", help="Organisation slug that will own the ads (default: the only one)."),
-    region: str = typer.Option(None, "--region", help="Fallback ISO country for phones (default: the organisation's)."),
+    mapping: list[str] = typer.Option(
+        [], "--map", help="CSV column mapping FIELD=COLUMN, repeatable (e.g. --map body=description)."
+    ),
+    org: str = typer.Option(
+        None, "--org", help="Organisation slug that will own the ads (default: the only one)."
+    ),
+    region: str = typer.Option(
+        None, "--region", help="Fallback ISO country for phones (default: the organisation's)."
+    ),
     batch_size: int = typer.Option(500, "--batch-size", help="Ads per database transaction."),
     workers: int = typer.Option(1, "--workers", "-j", help="Extraction processes."),
 ) -> None:
@@ -141,7 +150,9 @@ def ingest(
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         status = "interrupted"
-        err.print("[yellow]interrupted[/yellow]: stored batches are kept; run the same command again to finish")
+        err.print(
+            "[yellow]interrupted[/yellow]: stored batches are kept; run the same command again to finish"
+        )
         raise typer.Exit(130) from None
     finally:
         finish_run(run, dict(counts), rejects, status)

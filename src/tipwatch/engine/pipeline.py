@@ -81,7 +81,11 @@ def extract_line(line: bytes, lineno: int, region: str | None = None) -> dict[st
     try:
         data = _loads(_clean_bytes(stripped))
     except _JSONError as exc:
-        return {"id": None, "line": lineno, "error": {"code": "jsonl.bad_json", "reason": f"invalid JSON: {exc}"}}
+        return {
+            "id": None,
+            "line": lineno,
+            "error": {"code": "jsonl.bad_json", "reason": f"invalid JSON: {exc}"},
+        }
     try:
         ad = ad_from_dict(data)
     except AdError as exc:

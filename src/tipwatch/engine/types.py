@@ -11,9 +11,9 @@ Entity spans index into the *original* text of the field they were found in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import unicodedata
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,7 +154,9 @@ def ad_from_dict(data: Any, *, default_id: str | None = None) -> Ad:
     if country is not None:
         country = _text(country).strip().upper() or None
         if country is not None and (len(country) != 2 or not country.isalpha()):
-            raise AdError(f"'country' must be an ISO 3166 alpha-2 code, got {country[:12]!r}", "ad.bad_country")
+            raise AdError(
+                f"'country' must be an ISO 3166 alpha-2 code, got {country[:12]!r}", "ad.bad_country"
+            )
     for key, value in data.items():
         if key not in _AD_FIELDS and key not in ("images", "text"):
             extra[key] = value
