@@ -67,3 +67,19 @@ def test_parallel_extraction_keeps_input_order(workers):
     lines = [json.dumps({"id": str(i), "body": f"ad number {i}"}).encode() for i in range(300)]
     ids = [json.loads(o)["id"] for o in extract_lines(lines, workers=workers, chunksize=7)]
     assert ids == [str(i) for i in range(300)]
+
+
+def test_output_to_a_device_writes_in_place_and_keeps_the_device(tmp_path):
+    import os
+    import stat
+
+    from tipwatch.cli._common import open_output
+
+    with open_output(os.devnull) as fp:
+        fp.write(b"x")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    target = tmp_path / "out.jsonl"
+    with open_output(str(target)) as fp:
+        fp.write(b"{}\n")
+        assert not target.exists()  # written under NAME.part until complete
+    assert target.read_bytes() == b"{}\n"

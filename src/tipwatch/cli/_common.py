@@ -51,12 +51,22 @@ def open_input(path: str):
 
 @contextmanager
 def open_output(path: str | None):
-    """Binary output: a file path (written atomically) or stdout."""
+    """Binary output: stdout, a device such as /dev/null, or a regular file written atomically.
+
+    A regular file is written to ``NAME.part`` and renamed at the end, so a killed run never
+    leaves a half-written result under the real name. Anything that exists and is not a
+    regular file (a device, a FIFO) is written in place: renaming over /dev/null would
+    replace the device with a file.
+    """
     if path is None or path == "-":
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     p = Path(path)
+    if p.exists() and not p.is_file():
+        with p.open("wb") as fp:
+            yield fp
+        return
     tmp = p.with_name(p.name + ".part")
     fp: BinaryIO
     with tmp.open("wb") as fp:
