@@ -1,0 +1,33 @@
+"""The indicator catalogue: sourced, weighted, versioned indicators of trafficking.
+
+    >>> from tipwatch.engine.indicators import load_catalogue
+    >>> cat = load_catalogue()
+    >>> cat.version, len(cat.indicators) >= 40
+    ('1.0.0', True)
+
+The data lives in ``tipwatch/data/indicators/`` (see its README.md for how to edit and the
+versioning rule); ``docs/indicators.md`` is generated from it by
+``python -m tipwatch.engine.indicators.docs``.
+"""
+
+from tipwatch.engine.indicators.catalogue import (
+    Band,
+    Catalogue,
+    CatalogueError,
+    Indicator,
+    Lexicon,
+    Source,
+    SourceRef,
+    load_catalogue,
+)
+
+__all__ = [
+    "Band",
+    "Catalogue",
+    "CatalogueError",
+    "Indicator",
+    "Lexicon",
+    "Source",
+    "SourceRef",
+    "load_catalogue",
+]
