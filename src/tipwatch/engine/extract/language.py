@@ -6,12 +6,18 @@
 Restricting the model to :data:`LANGUAGES` makes it both more accurate (no Galician for
 Spanish, no Serbian for Russian) and faster. Texts with fewer than :data:`MIN_LETTERS` letters
 give None: too short to tell. Only the first :data:`MAX_CHARS` characters are looked at.
+
+Scripts that name their language are decided without the model (Greek, Thai, Hangul, kana,
+Han, Arabic; Cyrillic with letters only Ukrainian or only Russian writes), and results are
+cached by text: repeated ads (templates, re-posts) cost a dictionary lookup.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import threading
+from collections import Counter
 
 __all__ = ["LANGUAGES", "MAX_CHARS", "MIN_LETTERS", "detect_language"]
 
@@ -21,39 +27,104 @@ LANGUAGES = (
     "sq", "lt", "lv", "hr", "sv", "zh", "th", "vi", "id", "tl", "ar", "ja", "ko",
 )  # fmt: skip
 MIN_LETTERS = 20
-MAX_CHARS = 400  # enough to tell a language; keeps the cost near 50-100 µs
+# The model walks the text byte by byte in Python: 200 characters tell the language of an ad
+# as well as 400 do (identical on the demo world) at half the cost.
+MAX_CHARS = 200
 _lock = threading.Lock()
+_LETTER_RE = re.compile(r"[^\W\d_]")
+# one class per script; the first script found with enough letters decides
+_SCRIPTS = (
+    (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+    (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), "ko"),
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"),
+)
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")  # Ukrainian letters Russian does not write
+_RU_ONLY = re.compile(r"[ыэёЫЭЁ]")  # Russian letters Ukrainian and Bulgarian do not write
+
+
+class _Model:
+    """py3langid's naive Bayes model with its feature table as C-contiguous float32: scoring
+    then gathers rows without converting them each time (five times cheaper per text)."""
+
+    __slots__ = ("classes", "nextmove", "output", "pc", "ptc", "rowbase")
+
+    def __init__(self) -> None:
+        import numpy as np
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        # py3langid >= 0.4 loads ``from_model_file``; older releases named it ``from_pickled_model``
+        load = getattr(LanguageIdentifier, "from_model_file", None) or LanguageIdentifier.from_pickled_model
+        ident = load(MODEL_FILE, norm_probs=False)
+        ident.set_languages(list(LANGUAGES))
+        self.classes = list(ident.nb_classes)
+        self.ptc = np.ascontiguousarray(ident.nb_ptc, dtype=np.float32)
+        self.pc = np.asarray(ident.nb_pc, dtype=np.float32)
+        self.nextmove = ident.tk_nextmove
+        self.rowbase = ident._rowbase
+        self.output = ident.tk_output
+
+    def classify(self, text: str) -> str:
+        import numpy as np
+
+        if text.isupper():  # as py3langid does: shouted text reads like lower case
+            text = text.lower()
+        nm, rowbase, out = self.nextmove, self.rowbase, self.output
+        state = 0
+        found: list[int] = []
+        append = found.append
+        for byte in text.encode("utf-8", errors="surrogatepass"):
+            state = nm[rowbase[state] + byte]
+            f = out[state]
+            if f >= 0:
+                append(f)
+        if not found:
+            return self.classes[int(np.argmax(self.pc))]
+        visits = Counter(found)
+        idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
+        counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
+        scores = np.log1p(counts) @ self.ptc[idx] + self.pc
+        return self.classes[int(scores.argmax())]
 
 
 @functools.cache
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    # py3langid >= 0.4 loads ``from_model_file``; older releases named it ``from_pickled_model``
-    load = getattr(LanguageIdentifier, "from_model_file", None) or LanguageIdentifier.from_pickled_model
-    ident = load(MODEL_FILE, norm_probs=False)
-    ident.set_languages(list(LANGUAGES))
-    return ident
+def _model() -> _Model:
+    return _Model()
 
 
-def _letters_at_least(text: str, n: int) -> bool:
-    count = 0
-    for ch in text:
-        if ch.isalpha():
-            count += 1
-            if count >= n:
-                return True
-    return False
+def _by_script(text: str) -> str | None:
+    if text.isascii():
+        return None
+    if _CYRILLIC_RE.search(text):
+        uk, ru = _UK_ONLY.search(text) is not None, _RU_ONLY.search(text) is not None
+        if uk != ru:
+            return "uk" if uk else "ru"
+        return None  # no telling letter (or both): the model decides (bg, mixed texts)
+    for pattern, lang in _SCRIPTS:
+        if len(pattern.findall(text)) >= 3:
+            return lang
+    if len(_HAN_RE.findall(text)) >= 3:
+        return "zh"
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _detect(text: str) -> str | None:
+    if len(_LETTER_RE.findall(text)) < MIN_LETTERS:
+        return None
+    lang = _by_script(text)
+    if lang is not None:
+        return lang
+    model = _model()
+    with _lock:  # keep the shared model's use serialised, as the library expects
+        return model.classify(text)
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when it has fewer than 20 letters."""
     if not text:
         return None
-    text = text[:MAX_CHARS]
-    if not _letters_at_least(text, MIN_LETTERS):
-        return None
-    ident = _identifier()
-    with _lock:  # the identifier keeps scratch state; serialise rather than share it half-done
-        lang, _score = ident.classify(text)
-    return str(lang)
+    return _detect(text[:MAX_CHARS])
