@@ -20,6 +20,7 @@ __all__ = ["City", "Gazetteer", "Match", "Tokens", "gazetteer", "name_key", "tok
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
 _SPLIT_RE = re.compile(r"([^\W\d_]+)")
 _GAP_RE = re.compile(r"[\s\-'’.]{1,3}")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 MAX_TOKENS = 5
 MAX_TEXT = 100_000  # characters of a field searched for place names
 # (case ending, nominative ending) tried on Cyrillic tokens that name no city as written
@@ -41,6 +42,12 @@ _CYR_ENDINGS = (
     ("ском", "ск"),
     ("ске", "ск"),
 )
+
+
+# the endings above grouped by their last letter: a token is tried only against endings it can have
+_ENDINGS_BY_LAST: dict[str, tuple[tuple[str, str], ...]] = {}
+for _ending, _repl in _CYR_ENDINGS:
+    _ENDINGS_BY_LAST[_ending[-1]] = (*_ENDINGS_BY_LAST.get(_ending[-1], ()), (_ending, _repl))
 
 
 def _fold_token(tok: str) -> str:
@@ -71,7 +78,7 @@ class Tokens:
         elif not low.isascii():
             words = [w if w.isascii() else fold(w) for w in words]
         self.words = words
-        self.cyrillic = not low.isascii() and any("\u0400" <= ch <= "\u04ff" for ch in low)
+        self.cyrillic = not low.isascii() and _CYRILLIC_RE.search(low) is not None
 
     def span(self, j: int) -> tuple[int, int]:
         return self.offs[2 * j], self.offs[2 * j + 1]
@@ -200,7 +207,7 @@ class Gazetteer:
 
     def _inflected(self, tok: str) -> tuple[str, tuple[City, ...]] | None:
         """Russian/Ukrainian case forms of one-word city names: "москве", "москвы" -> "москва"."""
-        for ending, repl in _CYR_ENDINGS:
+        for ending, repl in _ENDINGS_BY_LAST.get(tok[-1:], ()):
             if tok.endswith(ending) and len(tok) > len(ending) + 2:
                 key = tok[: -len(ending)] + repl
                 hit = self._primary.get(key)
@@ -236,7 +243,7 @@ def tokens(text: str) -> Tokens:
 
 
 def _cyrillic(s: str) -> bool:
-    return any("\u0400" <= ch <= "\u04ff" for ch in s)
+    return _CYRILLIC_RE.search(s) is not None
 
 
 @functools.cache

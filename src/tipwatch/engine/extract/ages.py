@@ -23,6 +23,7 @@ __all__ = ["MAX_AGE", "MIN_AGE", "extract", "find_ages"]
 
 MIN_AGE, MAX_AGE = 12, 80
 _NUM_RE = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+_DIGIT_RE = re.compile(r"\d")
 _NOT_BEFORE = frozenset("$€£₽#/.,:'’\"-+*x×^@_&=") | frozenset("0123456789")
 _WORDS_BEFORE_RE = re.compile(r"((?:[^\W\d_]{1,20}[\s\-]{1,2}){1,4})$")
 _SKIP = ("phone", "payment", "email", "url", "handle", "price")
@@ -52,8 +53,11 @@ def _lex() -> dict[str, Any]:
             rf"[\s,]{{0,3}}(?:of\s{{1,2}}|de\s{{1,2}})?(?:{_alt(d['duration_after'])}){end}", re.I
         ),
         "dur_before": frozenset(" ".join(str(w).lower().split()) for w in d["duration_before"]),
+        # "-" and "/" only before a number: "I'm 34-24-36", "24/7", but not "age 36 - Edmonton"
         "not_after": re.compile(
-            rf"\s{{0,1}}(?:{_alt(d['not_after_number'])}|am{end}|pm{end}|\d|[.,]\d)", re.I
+            rf"\s{{0,1}}(?:{_alt(w for w in d['not_after_number'] if w not in ('-', '/'))}"
+            rf"|[-/]\s{{0,1}}\d|am{end}|pm{end}|\d|[.,]\d)",
+            re.I,
         ),
         "suffix_heads": frozenset(
             str(w).lower().split()[0] for w in (*d["strong_suffix"], *d["noun_suffix"], "years", "year")
@@ -117,8 +121,12 @@ def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Ite
         prev = text[s - 1] if s else " "
         if prev in _NOT_BEFORE or prev.isalpha():
             continue  # "$19", "10:19", "1.19", "a19", "34-24"
-        if e < len(text) and text[e] in _NOT_AFTER:
-            continue  # "24/7", "19:00", "20%", "19.5", "18+"
+        if (
+            e < len(text)
+            and text[e] in _NOT_AFTER
+            and not (text[e] in ":/" and not text[e + 1 : e + 2].isdigit())
+        ):
+            continue  # "24/7", "19:00", "20%", "19.5", "18+" (but "age 33: ready")
         strong = lex["strong"].match(text, e)
         if strong:
             yield s, strong.end(), age
@@ -167,9 +175,13 @@ def _in_words(text: str, lex: dict[str, Any]) -> Iterator[tuple[int, int, int]]:
                 if nw is None:
                     return
                 words_to_int, vocab = nw
-                words, starts = _prev_words(text, pos, 4)
+                words, starts = _prev_words(text, pos, 5)
+                if len(words) > 1 and words[-1] == "de":  # Romanian "douăzeci de ani"
+                    words, starts = words[:-1], starts[:-1]
                 # cheap reject: the word right before the suffix must be a number word
-                if words and (words[-1] in vocab or words[-1].rpartition("-")[2] in vocab):
+                if words and (
+                    words[-1] in vocab or words[-1].rpartition("-")[2] in vocab or _compound(words[-1], vocab)
+                ):
                     for k in range(len(words)):  # longest run of number words first
                         tokens = [p for w in words[k:] for p in w.split("-") if p]
                         value = words_to_int(tokens)
@@ -180,12 +192,18 @@ def _in_words(text: str, lex: dict[str, Any]) -> Iterator[tuple[int, int, int]]:
             pos = low.find(suffix, pos + 1)
 
 
+def _compound(word: str, vocab: frozenset[str]) -> bool:
+    """A German unit-und-tens number word: "einundzwanzig", "fünfundzwanzig"."""
+    unit, und, tens = word.partition("und")
+    return bool(und) and unit in vocab and tens in vocab
+
+
 def find_ages(text: str, skip: Iterable[tuple[int, int]] = ()) -> Iterator[tuple[int, int, str]]:
     """Yield ``(start, end, value)`` for each age in ``text`` (spans do not overlap); numbers
     inside the ``skip`` spans (phones, prices ... already found) are not looked at."""
     lex = _lex()
     found: list[tuple[int, int, int]] = []
-    if any(ch.isdigit() for ch in text):
+    if _DIGIT_RE.search(text) is not None:
         found.extend(_numeric(text, lex, list(skip)))
     found.extend(_in_words(text, lex))
     last_end = -1

@@ -126,11 +126,9 @@ def find_emails(text: str) -> Iterator[tuple[int, int, str, bool]]:
         if labels is None or not _valid(local, labels):
             continue
         dom_raw = m.group("domain")
-        plain_dot = "." in dom_raw and not re.search(r"\s", dom_raw)
-        if m.group("bare_at") and plain_dot and labels[0] not in providers:
-            continue  # "meet me at hotel.com"
-        if m.group("bare_at") and len(local) < 3:
-            continue  # "me at", "is at": too short to be a mailbox name written out
+        bare_at = m.group("bare_at")
+        if bare_at and not _bare_at_ok(bare_at.lower(), local, dom_raw, labels[0] in providers):
+            continue
         # find where the kept labels end in the raw domain
         end = m.end()
         if len(labels) < len(parts):
@@ -143,6 +141,34 @@ def find_emails(text: str) -> Iterator[tuple[int, int, str, bool]]:
 
 
 _AT_RE = re.compile(r"[@＠]")
+_SPACE_RE = re.compile(r"\s")
+_BRACKET_DOT = re.compile(r"[(\[{<]\s{0,2}[.．]\s{0,2}[)\]}>]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+@functools.cache
+def _weak_at_words() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in lexicon("emails").get("weak_at_words") or ())
+
+
+def _bare_at_ok(word: str, local: str, dom_raw: str, provider: bool) -> bool:
+    """Whether "name <at-word> domain" written with a bare word is an email address.
+
+    "meet me at hotel.com" and "650 la noche. No" are prose: a bare "at" needs a mail
+    provider or a spelled-out "dot"; a word that is common in some language ("la" is Romanian
+    for "at", and an article in French, Spanish and Italian) needs that and a name with a letter.
+    """
+    if len(local) < 3:
+        return False  # "me at", "is at": too short to be a mailbox name written out
+    dom_raw = _BRACKET_DOT.sub(" dot ", dom_raw)  # "[.]" and "(.)" are as deliberate as "dot"
+    dot_word = not ("." in dom_raw or "．" in dom_raw)  # the labels are joined by "dot" words only
+    if not dot_word and _SPACE_RE.search(dom_raw) and not provider:
+        return False  # "noche. No": a sentence ends there
+    if word in _weak_at_words():
+        return (dot_word or provider) and _LETTER_RE.search(local) is not None
+    return dot_word or provider
+
+
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
 
 

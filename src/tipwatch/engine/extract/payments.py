@@ -57,7 +57,8 @@ _IBAN_RE = re.compile(r"(?P<iban>[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30})")
 _CARD_RE = re.compile(r"(?<!\d)(?P<card>\d(?:[ \-]?\d){12,18})(?![\d])")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]{25,}")
 _DIGIT_RE = re.compile(r"\d")
-_CARD_NOT_BEFORE = frozenset("0123456789-.,")
+_CARD_NOT_BEFORE = frozenset("0123456789-.,+")
+_PLUS_BEFORE = re.compile(r"\+[ (]{0,2}$")
 _ETH_RE = re.compile(r"0x[0-9a-fA-F]{40}")
 _BTC_B58_RE = re.compile(r"[13][1-9A-HJ-NP-Za-km-z]{25,34}")
 _TRX_RE = re.compile(r"T[1-9A-HJ-NP-Za-km-z]{33}")
@@ -175,6 +176,8 @@ def find_payments(text: str) -> Iterator[tuple[int, int, str, str, dict[str, Any
         if m.start() and (text[m.start() - 1] in _CARD_NOT_BEFORE or text[m.start() - 1].isalpha()):
             continue
         raw = m.group("card")
+        if raw.startswith("00") or _PLUS_BEFORE.search(text, max(0, m.start() - 3), m.start()):
+            continue  # "+4915093982119", "0049 ...": an international phone number, not a card
         digits = "".join(ch for ch in raw if ch.isdigit())
         if not (13 <= len(digits) <= 19) or not _card_groups_ok(raw) or not luhn_ok(digits):
             continue

@@ -61,13 +61,17 @@ _DATE = re.compile(
 )
 _CURRENCY_BEFORE = re.compile(r"[$€£¥₽₹] ?$|(?<![a-z])(?:usd|eur|gbp|rub|mxn|brl|ron|lei) ?$")
 _ID_BEFORE = re.compile(
-    r"(?<!\w)(?:id|ref|ref\.|reference|order|code|cod|código|codigo|код|zip|postcode|post code|cp|iban|"
+    r"(?<!\w)(?:id|ref|ref\.|reference|order|code|cod|código|codigo|код|zip|postcode|post code|cp|iban|nr|"
+    r"invoice|inv|rechnung|factura|facture|fattura|fatura|pedido|commande|ticket|счет|счёт|заказ|"
     r"card|карта|tarjeta|cartão|anuncio|anúncio|annonce|ad|listing|#|nº|№|n°)\W{0,4}$"
 )
 _UNIT_AFTER = re.compile(
     r"^ ?(?:€|\$(?![a-z])|£|₽|eur\b|euro|usd\b|gbp\b|rub\b|руб|lei\b|ron\b|mxn\b|reais|dollars?\b|pesos?\b|"
     r"euros?\b|rubles?\b|рубл|roses?\b|rosas\b|hr\b|hrs\b|h\b|hours?\b|min\b|mins\b|cm\b|kg\b|lbs?\b|%|yo\b|y\.o|years?\b|años\b|ans\b|anos\b|лет\b|ani\b)"
 )
+# an IBAN-shaped token (country, check digits, groups) right before the digits
+_IBAN_BEFORE = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){0,7} ?$")
+_TIGHT_GAP = re.compile(r"[-./]")
 _PLAIN_GAP = re.compile(r"\)? ?[-./]? ?\(?")
 # non-ASCII in the original that does not make a number obfuscated: spaces and dashes
 _BENIGN = re.compile("[\xa0\u2000-\u200a\u202f\u3000\u2010-\u2015\u2212]")
@@ -237,7 +241,9 @@ def _accept(
     raw_norm = low[s:e]
     if _DATE.search(raw_norm) or _CURRENCY_BEFORE.search(before) or _UNIT_AFTER.match(after):
         return None
-    if not plus and _ID_BEFORE.search(before):
+    if not plus and (_ID_BEFORE.search(before) or _IBAN_BEFORE.search(before)):
+        return None  # "ref. nr 2023-...", "IBAN DE89 3704 0044 ...": an id, not a phone
+    if _in_longer_id(run, i, j):
         return None
     if len(atoms) == 2 and all(
         a.kind == "digits" and a.end - a.start == 4 and low[a.start] in "12" for a in atoms
@@ -267,6 +273,21 @@ def _accept(
         claim=True,
         country=region_of(e164),
         platform=_platform(before),
+    )
+
+
+def _in_longer_id(run: Run, i: int, j: int) -> bool:
+    """True when atoms ``i:j`` are only part of a longer digit string joined by the same tight
+    separator ("2023-000123" inside "2023-000123-4567"): one id, not a phone and a stray group."""
+    atoms, gaps = run.atoms, run.gaps
+    if j - i < 2 or any(a.kind != "digits" for a in atoms[i:j]):
+        return False
+    inner = set(gaps[i : j - 1])
+    if len(inner) != 1 or not _TIGHT_GAP.fullmatch(next(iter(inner))):
+        return False
+    sep = gaps[i]
+    return (j < len(atoms) and gaps[j - 1] == sep and atoms[j].kind == "digits") or (
+        i > 0 and gaps[i - 1] == sep and atoms[i - 1].kind == "digits"
     )
 
 

@@ -36,6 +36,7 @@ _BARE_NOT = frozenset({24, 48, 72, 365})  # "24/7", "24h": availability, not a p
 _MAX_NUMBERS = 2000  # per field; bounds hostile input such as "1 " * 500000
 
 
+_DIGIT_RE = re.compile(r"\d")
 _TOK_RE = re.compile(r"[ \t\u00a0]{0,2}(?P<tok>[^\W\d_]{1,20}(?:[.'’/][^\W\d_]{1,12})?\.?|\d{1,3}|[^\w\s])")
 _WORDS_RE = re.compile(r"[^\W\d_]+")
 
@@ -70,6 +71,12 @@ def _lex() -> dict[str, Any]:
         )
         | frozenset(k[0] for k in (norm(w) for ws in d["units"].values() for w in ws) if "/" in k),
         "symbol_chars": frozenset("".join(str(k) for k in d["symbols"])),
+        # words written with a "/" inside ("o/n"): kept whole, other "a/b" tokens are split
+        "slash_words": frozenset(
+            w
+            for w in (*(norm(w) for ws in d["units"].values() for w in ws), *map(norm, d["words"]))
+            if "/" in w
+        ),
     }
 
 
@@ -116,8 +123,13 @@ class _Tokens:
             m = _TOK_RE.match(self.text, self.pos)
             if m is None or len(self.items) >= 6:
                 return None
-            self.items.append((m.group("tok").lower(), m.end()))
-            self.pos = m.end()
+            tok, end = m.group("tok").lower(), m.end()
+            slash = tok.find("/")
+            if slash > 0 and tok not in _lex()["slash_words"]:
+                # "EUR/mese", "roses/hour": a currency, then "/" and the unit as tokens of their own
+                tok, end = tok[:slash], m.start("tok") + slash
+            self.items.append((tok, end))
+            self.pos = end
         return self.items[i]
 
 
@@ -192,16 +204,20 @@ def find_prices(
 ) -> Iterator[tuple[int, int, str, dict[str, Any]]]:
     """Yield ``(start, end, value, attrs)`` for each price in ``text``; numbers inside the
     ``skip`` spans (phones, payments ... already found) are not looked at."""
-    skip = list(skip)
-    if not any(ch.isdigit() for ch in text):
+    if _DIGIT_RE.search(text) is None:
         return
+    skip = sorted(skip)
     lex = _lex()
+    k = 0  # skip[:k] end at or before the current number (numbers come in order)
     for n, m in enumerate(_NUM_RE.finditer(text)):
         if n >= _MAX_NUMBERS:
             return
         s0 = m.start()
-        if skip and any(a <= s0 < b for a, b in skip):
-            continue
+        if skip:
+            while k < len(skip) and skip[k][1] <= s0:
+                k += 1
+            if any(a <= s0 < b for a, b in skip[k : k + 3]):
+                continue
         if s0 and (text[s0 - 1] in _NOT_BEFORE or text[s0 - 1].isalpha()):
             continue  # inside a word, a time, a date, a measurement or a longer number
         start, currency = _before(text, s0, lex) if s0 else (s0, None)
@@ -210,6 +226,8 @@ def find_prices(
             if nxt is None:
                 continue
             tok = nxt.group("tok").lower()
+            if "/" in tok[1:] and tok not in lex["slash_words"]:
+                tok = tok.partition("/")[0]  # "EUR/mese": the currency before the unit
             if (
                 tok not in lex["first_after"]
                 and tok.rstrip(".") not in lex["first_after"]

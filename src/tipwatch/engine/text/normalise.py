@@ -113,6 +113,7 @@ _NL_RE = re.compile(f"[{_NEWLINES}]")
 _SP_RE = re.compile(f"[{_SPACES}]")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
 _WORD_RE = re.compile(r"\w{1,65}")
+_DIGIT_IN = re.compile(r"[0-9]")
 _MAX_WORD = 64  # longer "words" are not words; folding them would cost time for nothing
 
 
@@ -422,10 +423,11 @@ def _fold(text: str, astral: bool) -> str:
 
 
 def _should_fold(word: str, latin_major: bool) -> bool:
-    latin = fold = other = 0
+    latin = fold = other = digits = 0
     for c in word:
         if c < "\x80":
             latin += c.isalnum()
+            digits += c.isdigit()
         elif ord(c) in _CONFUSABLES:
             fold += 1
         elif c.isalpha() and ord(c) < 0x250:  # Latin-1 and Latin Extended letters (é, ș, ł)
@@ -434,7 +436,12 @@ def _should_fold(word: str, latin_major: bool) -> bool:
             other += 1
     if not fold:
         return False
+    if latin == digits and latin:
+        # digits and look-alikes only: a number with a disguised digit ("6869О537") folds, a
+        # number glued to a word of the text's own script ("37ВОСЕМЬ", "СЕМЬ7") does not
+        return other == 0 and digits >= fold
     if latin:  # mixed script: fold when the word reads as Latin once folded
         return other == 0 or latin >= fold + other
-    # a word made only of look-alikes ("ѕех") in a text that is mostly Latin
-    return latin_major and other == 0
+    # a word made only of look-alikes ("ѕех") in a text that is mostly Latin, unless folding
+    # would turn letters into digits: "руб" is roubles, not "py6"
+    return latin_major and other == 0 and not _DIGIT_IN.search(word.translate(_CONFUSABLES))
