@@ -1,0 +1,172 @@
+"""Throughput of the term matcher: a 5,000-term watchlist against >= 20 MB of synthetic ads.
+
+Terms are synthetic (pronounceable words, first-and-last names, phrases, @handles); ads are
+synthetic classifieds built from an ordinary vocabulary in several languages, with phone
+numbers, prices and URLs, and with about 1 ad in 50 carrying an obfuscated term (leetspeak,
+spacing, repeats, a typo). Reports construction time and MB/s on one core for
+``TermMatcher.find_many`` over the stream (first pass, with every distinct token new to the
+matcher's memos, then the same stream again) and for ``find`` one text at a time, as a
+markdown table.
+
+    .venv/bin/python bench/termmatch_bench.py --mb 20 --terms 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import sys
+import time
+
+from tipwatch.engine.termmatch import TermMatcher
+
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ten",
+    "vo",
+    "shi",
+    "dar",
+    "bel",
+    "no",
+    "ri",
+    "sa",
+    "tor",
+    "vin",
+    "xel",
+    "ank",
+    "gox",
+    "ru",
+    "pe",
+    "lin",
+    "dor",
+    "mux",
+    "zo",
+    "ti",
+    "qua",
+    "fen",
+    "bra",
+    "stel",
+    "kor",
+    "ul",
+]
+VOCAB = {
+    "en": "we are looking for a friendly and reliable person to join our team in the city centre full "
+    "time part time weekends flexible hours good pay experience preferred but not required please "
+    "call or text for more details apartment for rent two bedrooms near the station bills included "
+    "selling my car low mileage one owner service history great condition price negotiable".split(),
+    "es": "buscamos persona responsable para trabajar en tienda del centro horario flexible buen sueldo "
+    "se alquila piso amueblado cerca del metro llamar por las tardes vendo coche en buen estado".split(),
+    "fr": "nous recherchons une personne serieuse pour travailler dans notre restaurant horaires souples "
+    "appartement a louer proche de la gare vends voiture en bon etat appelez apres midi".split(),
+    "de": "wir suchen eine freundliche person fur unser team in der innenstadt teilzeit oder vollzeit "
+    "wohnung zu vermieten nahe bahnhof verkaufe auto gepflegt scheckheft bitte anrufen".split(),
+    "ro": "cautam o persoana serioasa pentru magazinul din centru program flexibil salariu bun "
+    "inchiriez apartament langa gara vand masina in stare buna sunati dupa amiaza".split(),
+}
+
+
+def make_terms(n: int, rng: random.Random) -> list[str]:
+    def word(k: int) -> str:
+        return "".join(rng.choice(SYLLABLES) for _ in range(k))
+
+    terms: set[str] = set()
+    while len(terms) < n:
+        kind = len(terms) % 4
+        if kind == 0:
+            terms.add(word(rng.randint(2, 4)))
+        elif kind == 1:
+            terms.add(f"{word(2).title()} {word(3).title()}")
+        elif kind == 2:
+            terms.add(f"{word(2)} {rng.choice(['models', 'agency', 'travel', 'jobs', 'club'])} {word(2)}")
+        else:
+            terms.add(f"@{word(2)}_{word(2)}{rng.randint(1, 99)}")
+    return sorted(terms)
+
+
+def obfuscate(term: str, rng: random.Random) -> str:
+    k = rng.randint(0, 3)
+    if k == 0:
+        return term.replace("e", "3").replace("o", "0")
+    if k == 1:
+        return term.replace("a", "aaa")
+    if k == 2 and " " not in term and len(term) <= 8:
+        return ".".join(term)
+    return term.upper()
+
+
+def make_ads(mb: float, terms: list[str], rng: random.Random) -> list[str]:
+    ads: list[str] = []
+    size = 0
+    langs = list(VOCAB)
+    while size < mb * 1_000_000:
+        words = VOCAB[rng.choice(langs)]
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(60, 90)))
+        body += f" call 07700 9{rng.randint(10000, 99999)} or visit example{rng.randint(1, 999)}.com/ad/{rng.randint(1, 10**6)}"
+        body += f" price {rng.randint(20, 2000)} eur. "
+        if rng.random() < 0.02:
+            body += obfuscate(rng.choice(terms), rng)
+        ads.append(body)
+        size += len(body.encode("utf-8"))
+    return ads
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=20.0, help="megabytes of ad text (default 20)")
+    ap.add_argument("--terms", type=int, default=5000, help="watchlist size (default 5000)")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args(argv)
+
+    rng = random.Random(args.seed)
+    terms = make_terms(args.terms, rng)
+    ads = make_ads(args.mb, terms, rng)
+    total_mb = sum(len(a.encode("utf-8")) for a in ads) / 1_000_000
+
+    t0 = time.perf_counter()
+    matcher = TermMatcher(terms)
+    build = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    results = matcher.find_many(ads)
+    cold = time.perf_counter() - t0  # every distinct token is folded and classified once
+    t0 = time.perf_counter()
+    again = matcher.find_many(ads)
+    warm = time.perf_counter() - t0  # the same stream again: token memos warm
+    assert again == results
+    hits = sum(len(r) for r in results)
+    with_hits = sum(1 for r in results if r)
+
+    sample = ads[: max(1, len(ads) // 10)]
+    sample_mb = sum(len(a.encode("utf-8")) for a in sample) / 1_000_000
+    t0 = time.perf_counter()
+    for a in sample:
+        matcher.find(a)
+    single = time.perf_counter() - t0
+
+    cmd = " ".join(
+        [".venv/bin/python", "bench/termmatch_bench.py", *(argv if argv is not None else sys.argv[1:])]
+    )
+    print(f"Command: `{cmd}`  ")
+    print(f"Python {platform.python_version()} on {platform.machine()}, one process, one core\n")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| watchlist terms | {len(terms):,} |")
+    print(f"| construction time | {build:.2f} s |")
+    print(f"| ads / text | {len(ads):,} ads, {total_mb:.1f} MB |")
+    print(
+        f"| `find_many`, first pass (memos cold) | **{total_mb / cold:.1f} MB/s** ({len(ads) / cold:,.0f} ads/s) |"
+    )
+    print(
+        f"| `find_many`, second pass (memos warm) | **{total_mb / warm:.1f} MB/s** ({len(ads) / warm:,.0f} ads/s) |"
+    )
+    print(f"| `find`, one text at a time ({len(sample):,} ads, warm) | {sample_mb / single:.1f} MB/s |")
+    print(f"| ads with a hit | {with_hits:,} ({hits:,} hits) |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,468 @@
+"""The term matcher: a token-level gate over batches, a full scan for the texts that pass.
+
+The common case (no hit) costs, per batch of texts: normalisation and lower-casing, one split
+into white-space tokens and a few set operations against memos. Each distinct token is folded
+once, in every reading (``token_words``), and its words classified once: does a word anchor
+a term (the term itself, the longest word of a multi-word term, or a phonetic or fuzzy
+relative of one), hold a term inside it (which counts in compound tokens only), or is the
+token a lone letter of a spaced-out word? Only texts with such tokens are folded again with
+offsets and scanned in full by the automaton, the word memos and the phonetic windows
+(``_scan.Scan``); a test checks that the gate never hides a hit the full scan finds.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from itertools import accumulate
+from typing import Any
+
+import ahocorasick
+
+from tipwatch.engine.termmatch import _phonetic
+from tipwatch.engine.termmatch._data import allowlist_entries, fold_table, single_letter_words
+from tipwatch.engine.termmatch._fold import SEP, SPACED, Folded, fold, fold_plain, lower_texts, token_words
+from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN, FuzzyIndex
+from tipwatch.engine.termmatch._scan import KINDS, MAX_MATCHES, Match, Scan, Term, runs
+
+__all__ = ["KINDS", "MAX_MATCHES", "Match", "TermMatcher"]
+
+_BATCH = 48  # texts gated together: big enough to share the set work, small enough to stay in cache
+_LONG = 1 << 16  # longer texts are matched in pieces of this size
+_OVERLAP = 512  # characters shared by consecutive pieces (no term is longer)
+_MEMO_LIMIT = 500_000  # distinct words remembered before the memos start afresh
+
+_CAMEL = re.compile("[a-z][A-Z]")
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+_SEP_CHARS = frozenset(" ._-*~/,:\u00b7\u2022")
+_HOT, _SUB = 1, 2
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile("[0-9]")
+_DIGIT_RUN = re.compile("[0-9]+")
+_LEET_DIGITS = frozenset(d for d in fold_table().leet if d.isdigit())
+_MARKED = re.compile(r"[#@/]|[^\W\d_][0-9]|[0-9][^\W\d_]")
+_AMBIGUOUS = frozenset(fold_table().leet_alt)  # symbols with a second reading
+
+
+def _as_pair(item: Any, index: int) -> tuple[str, Any]:
+    if isinstance(item, str):
+        return item, item
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+        return item[0], item[1]
+    raise TypeError(f"term #{index + 1}: expected a str or a (term, key) pair, got {type(item).__name__}")
+
+
+class TermMatcher:
+    """Find watchlist terms in text, obfuscated or not.
+
+        >>> m = TermMatcher(["sex", "Golden Star Models"])
+        >>> [(h.matched, h.kind) for h in m.find("h0t s.e.x at g0lden-star model$")]
+        [('s.e.x', 'folded'), ('g0lden-star model$', 'folded')]
+
+    ``terms`` are strings or ``(term, key)`` pairs (``key`` comes back on every hit);
+    ``allowlist`` adds benign words or phrases to the shipped list; ``phonetic`` enables
+    Metaphone hits ("secks" for "sex"); ``max_edits`` bounds edit-distance hits on words of five
+    letters or more (0 disables); ``whole_words`` makes a hit align with word boundaries, except
+    inside a single-token text, a hashtag, a handle, a camelCase or letters-and-digits token,
+    where terms are also found as substrings ("newbornsecks").
+    """
+
+    def __init__(
+        self,
+        terms: Iterable[str | tuple[str, Any]],
+        allowlist: Iterable[str] = (),
+        phonetic: bool = True,
+        max_edits: int = 1,
+        whole_words: bool = True,
+    ):
+        if not isinstance(max_edits, int) or isinstance(max_edits, bool) or max_edits < 0:
+            raise ValueError(
+                f"max_edits must be an integer >= 0 (0 disables fuzzy matching), got {max_edits!r}"
+            )
+        self.whole_words = whole_words
+        self._terms: list[Term] = []
+        self._anchors: set[str] = set()
+        forms: dict[str, list[int]] = defaultdict(list)
+        phon: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        pkeys: dict[str, list[int]] = defaultdict(list)
+        self._fuzzy = FuzzyIndex(max_edits) if max_edits else None
+        for index, item in enumerate(terms):
+            text, key = _as_pair(item, index)
+            folded = fold_plain(text).strip()
+            if not folded:
+                raise ValueError(
+                    f"term #{index + 1} has no letters or digits once folded; remove it or spell it out"
+                )
+            words = tuple(folded.split())
+            compact = "".join(words)
+            tid = len(self._terms)
+            pkey = ""
+            if phonetic and compact.isascii() and compact.isalpha():
+                pkey = _phonetic.key(compact)
+                if len(pkey) >= 3:
+                    pkeys[pkey].append(tid)
+            self._terms.append(
+                Term(
+                    text=text,
+                    key=key,
+                    core=_EDGE.sub("", text.casefold()),
+                    words=words,
+                    compact=compact,
+                    raw=_raw_forms(fold_plain(text, squeeze=False)),
+                    raw_accented=_raw_forms(fold_plain(text, squeeze=False, strip_latin=False)),
+                    pkey=pkey,
+                    anchor=max(range(len(words)), key=lambda i: len(words[i])),
+                    runs=_short_runs(compact, fold_plain(text, squeeze=False)),
+                )
+            )
+            variants = {folded, compact, "".join(fold_plain(text, alt=True).split())}
+            variants.add(" ".join(fold_plain(text, alt=True).split()))
+            if len(words) == 1:
+                variants.update(_split_forms(words))
+            for form in variants:
+                if tid not in forms[form]:
+                    forms[form].append(tid)
+                self._anchors.add(max(form.split(), key=len))
+            for j, w in enumerate(words):
+                if not w.isalpha():
+                    continue
+                if phonetic and w.isascii() and len(w) >= 3:
+                    k = _phonetic.key(w)
+                    if len(k) >= 2:
+                        phon[k].append((tid, j))
+                if self._fuzzy is not None:
+                    self._fuzzy.add(w, (tid, j))
+        self._automaton = _build(forms)
+        # a token without letters can only hit a term with digits (a phone number, an ID)
+        self._digit_forms = any(not f.isalpha() and _DIGIT.search(f) for f in forms)
+        self._phon = dict(phon)
+        self._pkeys = _build(pkeys)
+        self._word_rules = bool(self._phon) or self._fuzzy is not None
+        self._load_allowlist(allowlist)
+        self._memo: dict[str, tuple[tuple[int, int, str], ...]] = {}
+        self._wmemo: dict[str, tuple[tuple[int, int, int], ...]] = {}
+        self._flags: dict[str, int] = {}
+        self._rmemo: dict[str, tuple[tuple[int, int, int], ...]] = {}
+        self._tok: dict[str, bool] = {}
+        self._canon: dict[str, tuple[bool, bool]] = {}
+        self._hot: set[str] = set()
+        self._sub: set[str] = set()
+        self._sub_marked: set[str] = set()
+        self._common_singles = single_letter_words()
+        self._singles: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def _load_allowlist(self, extra: Iterable[str]) -> None:
+        self._allow: set[str] = set()
+        self._allow_accented: set[str] = set()
+        self._allow_squeezed: set[str] = set()
+        phrases: dict[str, list[int]] = {}
+        for entry in (*allowlist_entries(), *extra):
+            if not isinstance(entry, str):
+                raise TypeError(f"allowlist entries must be str, got {type(entry).__name__}")
+            plain = fold_plain(entry, squeeze=False).strip()
+            if not plain:
+                continue
+            if " " in plain:
+                phrases[" ".join(fold_plain(entry).split())] = []
+                continue
+            accented = fold_plain(entry, squeeze=False, strip_latin=False).strip()
+            if accented != plain:
+                self._allow_accented.add(accented)
+            else:
+                self._allow.add(plain)
+                self._allow_squeezed.add(fold_plain(entry).strip())
+        self._phrases = _build(phrases)
+
+    # --- public ------------------------------------------------------------------------------
+
+    def find(self, text: str) -> list[Match]:
+        """Hits in ``text``, ordered by start, then term."""
+        return self.find_many((text,))[0]
+
+    def find_many(self, texts: Iterable[str]) -> list[list[Match]]:
+        """Hits for each text, in order (faster than :meth:`find` in a loop)."""
+        out: list[list[Match]] = []
+        batch: list[str] = []
+        for index, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"text #{index + 1}: expected str, got {type(text).__name__}")
+            if len(text) > _LONG:
+                if batch:
+                    out.extend(self._run(batch))
+                    batch = []
+                out.append(self._find_long(text))
+                continue
+            batch.append(text)
+            if len(batch) == _BATCH:
+                out.extend(self._run(batch))
+                batch = []
+        if batch:
+            out.extend(self._run(batch))
+        return out
+
+    def _find_long(self, text: str) -> list[Match]:
+        """A long text in overlapping pieces cut at white space; stops at ``MAX_MATCHES``.
+
+        Each piece owns the hits that start between the midpoints of its overlaps with its
+        neighbours, so every hit is judged with at least ``_OVERLAP / 2`` characters of context.
+        """
+        n = len(text)
+        pieces: list[tuple[int, int]] = []
+        start = 0
+        while True:
+            end = min(start + _LONG, n)
+            if end < n:
+                cut = max(text.rfind(" ", start + _LONG // 2, end), text.rfind("\n", start + _LONG // 2, end))
+                end = cut if cut > start else end
+            pieces.append((start, end))
+            if end >= n:
+                break
+            back = max(text.rfind(" ", end - _OVERLAP, end), text.rfind("\n", end - _OVERLAP, end))
+            start = back + 1 if back > start else end
+        hits: list[Match] = []
+        for k, (a, b) in enumerate(pieces):
+            lo = 0 if k == 0 else (a + pieces[k - 1][1]) // 2
+            hi = n if k == len(pieces) - 1 else (pieces[k + 1][0] + b) // 2
+            for m in self._run([text[a:b]])[0]:
+                if lo <= m.start + a < hi:
+                    hits.append(Match(m.term, m.key, m.matched, m.start + a, m.end + a, m.kind))
+            if len(hits) >= MAX_MATCHES:
+                break
+        return hits[:MAX_MATCHES]
+
+    # --- fast path ---------------------------------------------------------------------------
+
+    def _run(self, texts: list[str]) -> list[list[Match]]:
+        """Gate a batch on its white-space tokens; scan in full only the texts that may hit.
+
+        Each distinct token is folded once (every reading, see ``token_words``) and remembered
+        as hot (it holds a term word that anchors a term: the whole term, the longest word of a
+        multi-word term, or a phonetic/fuzzy relative of one), as a substring candidate (a term
+        inside a longer word, which counts in compound tokens only) or as a single spaced
+        letter. A batch with none of them costs one split and three set operations.
+        """
+        if not self._terms:
+            return [[] for _ in texts]
+        normalised, lowered = lower_texts(texts)
+        # every token between spaces, texts between " SEP ": a token is found with one str.find
+        joined = " " + f" {SEP} ".join(lowered).replace("\n", " ") + " "
+        tokens = set(joined.split(" "))  # normalise left single spaces: split(" ") is the fast split
+        tokens.discard("")
+        new = tokens.difference(self._tok)
+        if new:
+            self._learn_tokens(new)
+        hot = tokens & self._hot
+        sub = tokens & self._sub
+        marked = tokens & self._sub_marked
+        singles = tokens & self._singles
+        out: list[list[Match]] = [[] for _ in texts]
+        if not hot and not sub and not marked and not singles:
+            return out
+        bounds = list(accumulate((len(x) + 3 for x in lowered[:-1]), initial=0))
+        go = set(_texts_with(joined, bounds, hot | marked))
+        if sub:  # plain words holding a term count only in a one-token or camelCase text
+            for i in set(_texts_with(joined, bounds, sub)) - go:
+                if _one_token(normalised[i]) or _CAMEL.search(normalised[i]):
+                    go.add(i)
+        if singles:
+            counts = Counter(_texts_with(joined, bounds, singles))
+            go.update(i for i, n in counts.items() if n >= 2 and SPACED.search(lowered[i]))
+        for i in sorted(go):
+            out[i] = self._find_slow(texts[i])
+        return out
+
+    def _learn_tokens(self, tokens: Iterable[str]) -> None:
+        if len(self._tok) > _MEMO_LIMIT:
+            for memo in (self._tok, self._canon, self._hot, self._sub, self._sub_marked, self._singles):
+                memo.clear()
+        for tok in tokens:
+            if not self._digit_forms and not _LETTER.search(tok):
+                self._tok[tok] = False  # no letters and no term with a digit: nothing to find
+                continue
+            # digit runs that cannot be leetspeak are all alike to the flags when no term holds a
+            # digit: "example123.com/ad/4567" is learnt once, as "example9.com/ad/9"
+            canon = tok if self._digit_forms or not _DIGIT.search(tok) else _DIGIT_RUN.sub(_inert, tok)
+            known = self._canon.get(canon)
+            if known is None:
+                hot = sub = False
+                words = token_words(tok)
+                missing = [w for w in words if w not in self._flags]
+                if missing:
+                    self._learn_flags(missing)
+                for w in words:
+                    f = self._flags[w]
+                    hot = hot or bool(f & _HOT)
+                    sub = sub or bool(f & _SUB)
+                known = self._canon[canon] = (hot, sub)
+            if (
+                len(tok) <= 2
+                and tok[0].isalpha()
+                and (len(tok) == 1 or tok[1] in _SEP_CHARS)
+                and tok[0] not in self._common_singles
+            ):
+                self._singles.add(tok)
+            hot, sub = known
+            self._tok[tok] = hot
+            if hot:
+                self._hot.add(tok)
+            if sub:
+                # a plain word is compound only in a one-token or camelCase text; a token with
+                # #, @, / or letters next to digits may be compound wherever it stands
+                (self._sub_marked if _MARKED.search(tok) else self._sub).add(tok)
+
+    def _learn_flags(self, words: list[str]) -> None:
+        """Classify folded words: hot (anchors a term) and/or substring candidate."""
+        if len(self._flags) > _MEMO_LIMIT:
+            self._flags.clear()
+        missing = [w for w in words if w not in self._memo]
+        if missing and self._word_rules:
+            self._learn(missing)
+        for w in words:
+            f = 0
+            if w in self._anchors:
+                f |= _HOT
+            elif any(j == self._terms[tid].anchor for tid, j, _ in self._memo.get(w, ())):
+                f |= _HOT
+            if self._automaton is not None and any(n < len(w) for _, (n, _) in self._automaton.iter(w)):
+                f |= _SUB
+            if self._pkeys is not None:
+                if w not in self._wmemo:
+                    self._learn_windows((w,))
+                if self._wmemo[w]:
+                    f |= _SUB
+            self._flags[w] = f
+
+    def _learn(self, words: Iterable[str]) -> None:
+        if len(self._memo) > _MEMO_LIMIT:
+            self._memo.clear()
+        fuzzy = self._fuzzy
+        for w in words:
+            rels: list[tuple[int, int, str]] = []
+            if w.isalpha():
+                if self._phon and w.isascii() and len(w) >= 3:
+                    for tid, j in self._phon.get(_phonetic.key(w), ()):
+                        tw = self._terms[tid].words[j]
+                        if tw != w and _phonetic.sounds_alike(w, tw):
+                            rels.append((tid, j, "phonetic"))
+                if fuzzy is not None and len(w) >= MIN_FUZZY_LEN:
+                    seen = {(r[0], r[1]) for r in rels}
+                    for tid, j in fuzzy.lookup(w):
+                        if (tid, j) not in seen:
+                            rels.append((tid, j, "fuzzy"))
+            self._memo[w] = tuple(rels)
+
+    def _learn_windows(self, words: Iterable[str]) -> None:
+        """Phonetic windows of each word, from a memo per run of letters (runs repeat more than
+        words: "example" in "example123", "example77")."""
+        if len(self._wmemo) > _MEMO_LIMIT:
+            self._wmemo.clear()
+            self._rmemo.clear()
+        assert self._pkeys is not None
+        for w in words:
+            found: list[tuple[int, int, int]] = []
+            for a, b in _phonetic.run_spans(w):
+                run = w[a:b]
+                hits = self._rmemo.get(run)
+                if hits is None:
+                    hits = self._rmemo[run] = self._run_windows(run)
+                found.extend((tid, a + s, a + e) for tid, s, e in hits)
+            self._wmemo[w] = tuple(found)
+
+    def _run_windows(self, run: str) -> tuple[tuple[int, int, int], ...]:
+        assert self._pkeys is not None
+        tids: set[int] = set()
+        for _, (_, ids) in self._pkeys.iter(_phonetic.key(run)):
+            tids.update(ids)
+        if not tids:
+            return ()
+        cands = [(tid, self._terms[tid].compact, self._terms[tid].pkey) for tid in sorted(tids)]
+        return tuple(_phonetic.windows(run, cands))
+
+    # --- slow path ---------------------------------------------------------------------------
+
+    def _find_slow(self, orig: str) -> list[Match]:
+        best: dict[tuple[int, int, int], str] = {}
+        f = fold(orig)
+        self._scan(f, best)
+        if not _AMBIGUOUS.isdisjoint(orig):
+            fa = fold(orig, alt=True)
+            if fa.text != f.text:
+                self._scan(fa, best)
+        hits = []
+        for (s, e, tid), kind in best.items():
+            term = self._terms[tid]
+            hits.append((s, term.text, e, tid, Match(term.text, term.key, orig[s:e], s, e, kind)))
+        hits.sort(key=lambda h: h[:4])
+        return [h[4] for h in hits]
+
+    def _scan(self, f: Folded, best: dict[tuple[int, int, int], str]) -> None:
+        scan = Scan(self, f, best)
+        scan.automaton()
+        if self._word_rules:
+            scan.words()
+        if self._pkeys is not None:
+            scan.windows()
+
+
+def _short_runs(compact: str, raw: str) -> tuple[tuple[str, int], ...] | None:
+    """For a short term that squeezing shortens ("ass" -> "as"), the letter runs a hit needs:
+    otherwise the common word "as" would match it."""
+    raw = raw.replace(" ", "")
+    return runs(raw) if len(compact) <= 3 and raw != compact else None
+
+
+def _raw_forms(folded: str) -> frozenset[str]:
+    words = folded.split()
+    return frozenset([*words, "".join(words)])
+
+
+def _split_forms(words: tuple[str, ...]) -> list[str]:
+    """The term with one long word split in two ("newborn" -> "new born"): a common spelling."""
+    out = []
+    for i, w in enumerate(words):
+        if len(w) >= 6 and w.isalpha():
+            for k in range(3, len(w) - 2):
+                out.append(" ".join((*words[:i], w[:k], w[k:], *words[i + 1 :])))
+    return out
+
+
+def _inert(m: re.Match[str]) -> str:
+    run = m.group()
+    return "9" if len(run) > 8 or not _LEET_DIGITS.issuperset(run) else run
+
+
+def _one_token(norm: str) -> bool:
+    # normalise has collapsed white space to one " " or "\n"; ignore it at either end
+    end = len(norm) - 1
+    return norm.find(" ", 1, end) < 0 and norm.find("\n", 1, end) < 0
+
+
+def _texts_with(joined: str, bounds: list[int], tokens: set[str]) -> list[int]:
+    """Index of the text (starting at ``bounds`` in ``joined``) of each occurrence of the tokens.
+
+    ``joined`` has a space before and after every token, so " token " finds exactly the token.
+    """
+    out: list[int] = []
+    for tok in tokens:
+        needle = f" {tok} "
+        step = len(needle) - 1  # the next token may share the trailing space
+        pos = joined.find(needle)
+        while pos >= 0:
+            out.append(bisect_right(bounds, pos) - 1)
+            pos = joined.find(needle, pos + step)
+    return out
+
+
+def _build(forms: dict[str, list[int]]) -> ahocorasick.Automaton | None:
+    if not forms:
+        return None
+    a = ahocorasick.Automaton()
+    for form, ids in forms.items():
+        a.add_word(form, (len(form), tuple(ids)))
+    a.make_automaton()
+    return a
