@@ -26,6 +26,7 @@ from tipwatch.engine.types import AdError, ad_from_dict
 from tipwatch.web.accounts.models import Membership, Organisation, Role
 from tipwatch.web.ads.models import IngestRun
 from tipwatch.web.ads.store import finish_run, start_run, store_batch
+from tipwatch.web.assess.services import rescore
 
 __all__ = ["DEMO_ORG", "PARTNER_ORG", "ensure_demo_users", "ensure_organisations", "load_demo"]
 
@@ -113,12 +114,22 @@ def load_demo(seed: int = 7, n_ads: int = 3000, progress: Callable[[int, int], A
 
     Idempotent: once a load with the same seed and size completed, calling again stores
     nothing. ``progress(done, total)`` is called after each batch. Returns a summary dict:
-    ``{"organisation", "partner", "new", "duplicate", "rejected", "read", "partner_new"}``.
+    ``{"organisation", "partner", "new", "duplicate", "rejected", "read", "partner_new", "assessed"}``
+    (``assessed``: ads scored now, see :func:`tipwatch.web.assess.services.rescore`).
     """
     demo, partner = ensure_organisations()
     main = _load_into(demo, seed=seed, n_ads=n_ads, progress=progress)
     side = _load_into(partner, seed=seed + 1000, n_ads=min(PARTNER_ADS, n_ads), progress=None)
-    return {"organisation": demo.name, "partner": partner.name, **main, "partner_new": side["new"]}
+    # Score what is not scored yet with the current catalogue (all ads on a first load, none on
+    # a repeat, every ad after a catalogue change), so the review queue and ad pages have scores.
+    assessed = rescore(demo) + rescore(partner)
+    return {
+        "organisation": demo.name,
+        "partner": partner.name,
+        **main,
+        "partner_new": side["new"],
+        "assessed": assessed,
+    }
 
 
 def _logins_path() -> Path:

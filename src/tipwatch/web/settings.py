@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "tipwatch.web.accounts",
     "tipwatch.web.audit",
     "tipwatch.web.ads",
+    "tipwatch.web.watch",
+    "tipwatch.web.profiles",
+    "tipwatch.web.assess",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,5 @@
-"""URL map. Only the login page (and later the public tipline) is open without signing in."""
+"""URL map. Only the login page and the public "Check a job offer" page (``/check/``, language by
+``?lang=xx``) are open without signing in (later also the public tipline)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -9,6 +10,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("tipwatch.web.accounts.urls")),
     path("", include("tipwatch.web.ads.urls")),
+    path("watch/", include("tipwatch.web.watch.urls")),
+    path("profiles/", include("tipwatch.web.profiles.urls")),
+    path("", include("tipwatch.web.assess.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

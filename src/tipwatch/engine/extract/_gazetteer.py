@@ -8,14 +8,32 @@ accents removed) and only tokens that can start a city name are looked at furthe
 from __future__ import annotations
 
 import functools
+import gc
+import hashlib
+import pickle
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import resources
 from itertools import accumulate
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from tipwatch.engine.extract._data import DataError, fold, read_data_text
 
-__all__ = ["City", "Gazetteer", "Match", "Tokens", "gazetteer", "name_key", "tokens"]
+__all__ = [
+    "City",
+    "Gazetteer",
+    "Match",
+    "Tokens",
+    "build_index",
+    "gazetteer",
+    "name_key",
+    "tokens",
+    "tsv_digest",
+    "write_index",
+]
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
 _SPLIT_RE = re.compile(r"([^\W\d_]+)")
@@ -23,6 +41,8 @@ _GAP_RE = re.compile(r"[\s\-'’.]{1,3}")
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 MAX_TOKENS = 5
 MAX_TEXT = 100_000  # characters of a field searched for place names
+INDEX_FILE = "cities.index.pickle"
+INDEX_VERSION = 1  # bump when build_index's output changes shape
 # (case ending, nominative ending) tried on Cyrillic tokens that name no city as written
 _CYR_ENDINGS = (
     ("ы", "а"),
@@ -84,8 +104,9 @@ class Tokens:
         return self.offs[2 * j], self.offs[2 * j + 1]
 
 
-@dataclass(slots=True, frozen=True)
-class City:
+class City(NamedTuple):
+    """One gazetteer row (a tuple: cheap to build and to unpickle for 34,000 cities)."""
+
     geoname_id: int
     name: str
     country: str
@@ -112,53 +133,32 @@ def name_key(name: str) -> str:
 
 
 class Gazetteer:
-    """Cities indexed by folded name. Build once (``gazetteer()``), share across threads."""
+    """Cities indexed by folded name. Build once (``gazetteer()``), share across threads.
 
-    def __init__(self, rows: list[list[str]]):
-        cities: list[City] = []
-        primary: dict[str, list[int]] = {}
-        alternate: dict[str, list[int]] = {}
-        for i, r in enumerate(rows):
-            try:
-                city = City(int(r[0]), r[1], r[3], float(r[4]), float(r[5]), int(r[6]))
-            except (IndexError, ValueError) as exc:
-                raise DataError(
-                    f"tipwatch/data/gazetteer/cities.tsv line {i + 2} is malformed; regenerate it with "
-                    "src/tipwatch/data/gazetteer/build.py"
-                ) from exc
-            cities.append(city)
-            own = {name_key(r[1]), name_key(r[2])}
-            for key in own:
-                if key:
-                    primary.setdefault(key, []).append(i)
-            for alt in r[7].split("|") if len(r) > 7 and r[7] else ():
-                key = name_key(alt)
-                if key and key not in own:
-                    # Cyrillic names of Cyrillic-script cities are as good as the primary name
-                    target = primary if not alt.isascii() and _cyrillic(alt) else alternate
-                    lst = target.setdefault(key, [])
-                    if not lst or lst[-1] != i:
-                        lst.append(i)
-        self.cities = cities
-        self._primary = {k: tuple(cities[i] for i in v) for k, v in primary.items()}
-        self._alternate = {k: tuple(cities[i] for i in v) for k, v in alternate.items() if k not in primary}
-        keys = (*self._primary, *self._alternate)
-        self.first_tokens = frozenset(k.split(" ", 1)[0] for k in keys)
-        # every proper prefix of a multi-token key, so a match is extended only while it can grow
-        prefixes = set()
-        for k in keys:
-            parts = k.split(" ")
-            for i in range(1, min(len(parts), MAX_TOKENS)):
-                prefixes.add(" ".join(parts[:i]))
-        self.prefixes = frozenset(prefixes)
+    ``Gazetteer(rows)`` builds the index from the TSV rows (about half a second);
+    :func:`gazetteer` loads the same index from ``cities.index.pickle`` (a few hundredths).
+    """
+
+    def __init__(self, rows: list[list[str]] | None = None, *, index: dict[str, Any] | None = None):
+        if index is None:
+            index = build_index(rows or [])
+        self.cities = list(map(City._make, index["cities"]))
+        # folded name -> row numbers; turned into City tuples only for names actually met
+        self._primary: dict[str, tuple[int, ...]] = index["primary"]
+        self._alternate: dict[str, tuple[int, ...]] = index["alternate"]
+        self.first_tokens = frozenset(index["first_tokens"])
+        self.prefixes = frozenset(index["prefixes"])
 
     def lookup(self, key: str) -> tuple[tuple[City, ...], bool] | None:
         """Cities named ``key`` (already folded) and whether it is a primary name."""
         hit = self._primary.get(key)
         if hit is not None:
-            return hit, True
+            return self._rows(hit), True
         hit = self._alternate.get(key)
-        return (hit, False) if hit is not None else None
+        return (self._rows(hit), False) if hit is not None else None
+
+    def _rows(self, rows: tuple[int, ...]) -> tuple[City, ...]:
+        return tuple(map(self.cities.__getitem__, rows))
 
     def tokens(self, text: str) -> Tokens:
         """Letter tokens of ``text`` (see :func:`tokens`)."""
@@ -212,7 +212,7 @@ class Gazetteer:
                 key = tok[: -len(ending)] + repl
                 hit = self._primary.get(key)
                 if hit is not None:
-                    return key, hit
+                    return key, self._rows(hit)
         return None
 
     def best(self, cities: tuple[City, ...], region: str | None) -> City:
@@ -246,9 +246,96 @@ def _cyrillic(s: str) -> bool:
     return _CYRILLIC_RE.search(s) is not None
 
 
+def build_index(rows: list[list[str]]) -> dict[str, Any]:
+    """The name index of the TSV ``rows`` (header removed) as plain data, ready to pickle:
+    ``cities`` (row tuples), ``primary`` / ``alternate`` (folded name -> row numbers, most
+    populous first), ``first_tokens`` and ``prefixes`` (of multi-token names)."""
+    cities: list[tuple[int, str, str, float, float, int]] = []
+    primary: dict[str, list[int]] = {}
+    alternate: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        try:
+            cities.append((int(r[0]), r[1], r[3], float(r[4]), float(r[5]), int(r[6])))
+        except (IndexError, ValueError) as exc:
+            raise DataError(
+                f"tipwatch/data/gazetteer/cities.tsv line {i + 2} is malformed; regenerate it with "
+                "src/tipwatch/data/gazetteer/build.py"
+            ) from exc
+        own = {name_key(r[1]), name_key(r[2])}
+        for key in own:
+            if key:
+                primary.setdefault(key, []).append(i)
+        for alt in r[7].split("|") if len(r) > 7 and r[7] else ():
+            key = name_key(alt)
+            if key and key not in own:
+                # Cyrillic names of Cyrillic-script cities are as good as the primary name
+                target = primary if not alt.isascii() and _cyrillic(alt) else alternate
+                lst = target.setdefault(key, [])
+                if not lst or lst[-1] != i:
+                    lst.append(i)
+    alt_only = {k: tuple(v) for k, v in alternate.items() if k not in primary}
+    keys = (*primary, *alt_only)
+    # every proper prefix of a multi-token key, so a match is extended only while it can grow
+    prefixes = set()
+    for k in keys:
+        parts = k.split(" ")
+        for j in range(1, min(len(parts), MAX_TOKENS)):
+            prefixes.add(" ".join(parts[:j]))
+    return {
+        "cities": cities,
+        "primary": {k: tuple(v) for k, v in primary.items()},
+        "alternate": alt_only,
+        "first_tokens": sorted({k.split(" ", 1)[0] for k in keys}),
+        "prefixes": sorted(prefixes),
+    }
+
+
+def tsv_digest(text: str) -> str:
+    """SHA-256 of the TSV text: ties the pickled index to the exact ``cities.tsv`` it came from."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_index(text: str, path: Path) -> None:
+    """Pickle the name index of ``cities.tsv`` (its ``text``) to ``path`` (zlib-compressed).
+
+    Run by ``data/gazetteer/build.py`` whenever the TSV changes; the runtime falls back to
+    building the index from the TSV when the file is missing or was made from another TSV."""
+    rows = [line.split("\t") for line in text.splitlines()[1:] if line]
+    blob = pickle.dumps(
+        {"version": INDEX_VERSION, "tsv_sha256": tsv_digest(text), **build_index(rows)},
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    path.write_bytes(zlib.compress(blob, 9))
+
+
+def _load_index(text: str) -> dict[str, Any] | None:
+    """The shipped pickled index when it matches ``text``, else None (then built from the TSV)."""
+    try:
+        blob = resources.files("tipwatch").joinpath("data", "gazetteer", INDEX_FILE).read_bytes()
+        blob = zlib.decompress(blob)
+        collect = gc.isenabled()
+        gc.disable()  # 80,000 small containers: the cyclic collector would run dozens of times
+        try:
+            index = pickle.loads(blob)  # our own package file, as trusted as this code
+        finally:
+            if collect:
+                gc.enable()
+    except Exception:  # missing, truncated or from another Python: rebuild (slower, same result)
+        return None
+    if not isinstance(index, dict) or index.get("version") != INDEX_VERSION:
+        return None
+    if index.get("tsv_sha256") != tsv_digest(text):
+        return None  # cities.tsv was regenerated without the index: never use a stale one
+    return index
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """The shared gazetteer, loaded on first use (about half a second)."""
+    """The shared gazetteer, loaded on first use (from the pickled index: a few hundredths of
+    a second; from the TSV when the index is missing or stale: about half a second)."""
     text = read_data_text("gazetteer", "cities.tsv")
+    index = _load_index(text)
+    if index is not None:
+        return Gazetteer(index=index)
     rows = [line.split("\t") for line in text.splitlines()[1:] if line]
     return Gazetteer(rows)

@@ -255,4 +255,9 @@ def extract(ctx) -> Iterable[Entity]:
         for start, end, value, obf in find_emails(fld.text):
             if ctx.is_claimed(fld.name, start, end, ("url",)):
                 continue
+            if not obf and fld.text is not fld.original:
+                # normalisation folded fullwidth "＠" / "．" and homoglyphs ("а" in Cyrillic):
+                # whether the ad disguised the address is a question about what it wrote
+                ostart, oend = fld.norm.span(start, end)
+                obf = fld.original[ostart:oend].lower() != value
             yield ctx.entity("email", value, fld, start, end, obfuscated=obf, claim=True)

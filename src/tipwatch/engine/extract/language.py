@@ -15,8 +15,12 @@ cached by text: repeated ads (templates, re-posts) cost a dictionary lookup.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
 import threading
+from pathlib import Path
+from typing import Any
 
 __all__ = ["LANGUAGES", "MAX_CHARS", "MIN_LETTERS", "detect_language"]
 
@@ -32,6 +36,7 @@ MAX_CHARS = 200
 _lock = threading.Lock()
 # (tokenizer states, trie depth) of py3langid 0.4's model.npz.xz; another model is measured
 _KNOWN_MODEL = (104583, 6)
+_CACHE_VERSION = 1  # bump when the cached arrays change
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 # one class per script; the first script found with enough letters decides
 _SCRIPTS = (
@@ -54,49 +59,27 @@ class _Model:
     ``depth`` bytes deep, so the state after byte ``i`` depends only on the ``depth`` bytes
     ending there. Running ``depth`` vectorised steps from the start state over every position
     at once (numpy) gives exactly the states of the byte-by-byte walk, at a fraction of the
-    cost. Byte 0xFF (never in UTF-8) resets every state, so it pads the left edge. The feature
-    table is kept as C-contiguous float32 so scoring gathers rows without converting them.
+    cost. Byte 0xFF (never in UTF-8) resets every state, so it pads the left edge.
+
+    The transition table is kept in two derived forms so that each step is one gather:
+    ``step[p]`` is the row base of the state that transition ``p`` reaches (where the next
+    byte's transition is found) and ``feature[p]`` the feature that state outputs. The table
+    is 40 MB and random access into it is what a classification costs, so halving the
+    gathers per step halves the time. The derived arrays are cached on disk (see
+    :func:`_cache_dir`): py3langid's LZMA-compressed model takes half a second to unpack.
     """
 
-    __slots__ = ("classes", "depth", "nextmove", "output", "pc", "ptc", "rowbase")
+    __slots__ = ("classes", "depth", "feature", "pc", "ptc", "start", "step")
 
     def __init__(self) -> None:
-        import numpy as np
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        # py3langid >= 0.4 loads ``from_model_file``; older releases named it ``from_pickled_model``
-        load = getattr(LanguageIdentifier, "from_model_file", None) or LanguageIdentifier.from_pickled_model
-        ident = load(MODEL_FILE, norm_probs=False)
-        ident.set_languages(list(LANGUAGES))
-        self.classes = list(ident.nb_classes)
-        self.ptc = np.ascontiguousarray(ident.nb_ptc, dtype=np.float32)
-        self.pc = np.asarray(ident.nb_pc, dtype=np.float32)
-        self.nextmove = np.frombuffer(ident.tk_nextmove, dtype=f"u{ident.tk_nextmove.itemsize}")
-        self.rowbase = np.asarray(ident._rowbase, dtype=np.int64)
-        self.output = np.asarray(ident.tk_output, dtype=np.int32)
-        if not (self.nextmove[self.rowbase + 0xFF] == 0).all():  # pragma: no cover - another model
-            raise RuntimeError("py3langid model: byte 0xFF does not reset the tokenizer; pin py3langid 0.4")
-        self.depth = self._depth()
-
-    def _depth(self) -> int:
-        """Longest n-gram of the tokenizer: breadth-first distance of the farthest state.
-
-        Known for the shipped model (computing it costs half a second of start-up)."""
-        import numpy as np
-
-        if len(self.rowbase) == _KNOWN_MODEL[0]:
-            return _KNOWN_MODEL[1]
-        seen = np.zeros(len(self.rowbase), dtype=bool)
-        seen[0] = True
-        frontier, depth = np.array([0]), 0
-        steps = np.arange(256)
-        while True:
-            nxt = np.unique(self.nextmove[(self.rowbase[frontier][:, None] + steps).ravel()])
-            nxt = nxt[~seen[nxt]]
-            if not len(nxt):
-                return depth
-            seen[nxt] = True
-            frontier, depth = nxt, depth + 1
+        arrays = _read_cache()
+        if arrays is None:
+            arrays = _derive()
+            _write_cache(arrays)
+        self.classes = [str(c) for c in arrays["classes"]]
+        self.ptc, self.pc = arrays["ptc"], arrays["pc"]
+        self.step, self.feature = arrays["step"], arrays["feature"]
+        self.start, self.depth = int(arrays["start"]), int(arrays["depth"])
 
     def classify(self, text: str) -> str:
         import numpy as np
@@ -105,18 +88,122 @@ class _Model:
             text = text.lower()
         raw = text.encode("utf-8", errors="surrogatepass")
         n, k = len(raw), self.depth
-        data = np.frombuffer(b"\xff" * (k - 1) + raw, dtype=np.uint8)
-        nm, rowbase = self.nextmove, self.rowbase
-        states = nm[rowbase[0] + data[:n]]
+        data = np.frombuffer(b"\xff" * (k - 1) + raw, dtype=np.uint8).astype(np.int32)
+        step = self.step
+        p = data[:n] + self.start
         for off in range(1, k):
-            states = nm[rowbase[states] + data[off : off + n]]
-        feats = self.output[states]
+            p = step[p]
+            p += data[off : off + n]
+        feats = self.feature[p]
         feats = feats[feats >= 0]
         if not len(feats):
             return self.classes[int(np.argmax(self.pc))]
-        idx, counts = np.unique(feats, return_counts=True)
-        scores = np.log1p(counts.astype(np.float32)) @ self.ptc[idx] + self.pc
+        # counts of each feature (np.unique without its Python overhead; same order, same sums)
+        feats.sort()
+        edge = np.empty(len(feats) + 1, dtype=bool)
+        edge[0] = edge[-1] = True
+        np.not_equal(feats[1:], feats[:-1], out=edge[1:-1])
+        bounds = np.flatnonzero(edge)
+        counts = np.diff(bounds).astype(np.float32)
+        scores = np.log1p(counts) @ self.ptc[feats[bounds[:-1]]] + self.pc
         return self.classes[int(scores.argmax())]
+
+
+def _derive() -> dict[str, Any]:
+    """The arrays :class:`_Model` uses, from py3langid's shipped model (about 0.7 s)."""
+    import numpy as np
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    # py3langid >= 0.4 loads ``from_model_file``; older releases named it ``from_pickled_model``
+    load = getattr(LanguageIdentifier, "from_model_file", None) or LanguageIdentifier.from_pickled_model
+    ident = load(MODEL_FILE, norm_probs=False)
+    ident.set_languages(list(LANGUAGES))
+    nextmove = np.frombuffer(ident.tk_nextmove, dtype=f"u{ident.tk_nextmove.itemsize}")
+    rowbase = np.asarray(ident._rowbase, dtype=np.int64)
+    output = np.asarray(ident.tk_output, dtype=np.int32)
+    if not (nextmove[rowbase + 0xFF] == 0).all():  # pragma: no cover - another model
+        raise RuntimeError("py3langid model: byte 0xFF does not reset the tokenizer; pin py3langid 0.4")
+    return {
+        "classes": np.asarray(list(ident.nb_classes)),
+        "ptc": np.ascontiguousarray(ident.nb_ptc, dtype=np.float32),
+        "pc": np.asarray(ident.nb_pc, dtype=np.float32),
+        "step": rowbase[nextmove].astype(np.int32),
+        "feature": output[nextmove],
+        "start": np.int64(rowbase[0]),
+        "depth": np.int64(_depth(nextmove, rowbase)),
+    }
+
+
+def _depth(nextmove: Any, rowbase: Any) -> int:
+    """Longest n-gram of the tokenizer: breadth-first distance of the farthest state.
+
+    Known for the shipped model (computing it costs half a second of start-up)."""
+    import numpy as np
+
+    if len(rowbase) == _KNOWN_MODEL[0]:
+        return _KNOWN_MODEL[1]
+    seen = np.zeros(len(rowbase), dtype=bool)  # pragma: no cover - another model
+    seen[0] = True
+    frontier, depth = np.array([0]), 0
+    steps = np.arange(256)
+    while True:
+        nxt = np.unique(nextmove[(rowbase[frontier][:, None] + steps).ravel()])
+        nxt = nxt[~seen[nxt]]
+        if not len(nxt):
+            return depth
+        seen[nxt] = True
+        frontier, depth = nxt, depth + 1
+
+
+_CACHE_FILES = ("classes", "ptc", "pc", "step", "feature", "start", "depth")
+
+
+def _cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/tipwatch`` (``~/.cache/tipwatch``): a folder per model build, named by
+    the py3langid model file's size and time, the language list and this format's version."""
+    try:
+        from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+        st = os.stat(Path(MODEL_DIR) / MODEL_FILE)
+    except (ImportError, OSError):
+        return None
+    key = hashlib.sha256(f"{_CACHE_VERSION}|{st.st_size}|{st.st_mtime_ns}|{','.join(LANGUAGES)}".encode())
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tipwatch" / f"langid-{key.hexdigest()[:16]}"
+
+
+def _read_cache() -> dict[str, Any] | None:
+    import numpy as np
+
+    folder = _cache_dir()
+    if folder is None or not (folder / "complete").exists():
+        return None
+    try:
+        # memory-mapped: only the table pages that texts actually reach are read
+        # (viewed as plain arrays: indexing a np.memmap costs a subclass wrapper per result)
+        return {
+            name: np.load(folder / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in _CACHE_FILES
+        }
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cache(arrays: dict[str, Any]) -> None:
+    """Best effort: a read-only or full disk only costs the next process the slow load."""
+    import numpy as np
+
+    folder = _cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in _CACHE_FILES:
+            tmp = folder / f".{name}.{os.getpid()}.npy"
+            np.save(tmp, arrays[name], allow_pickle=False)
+            os.replace(tmp, folder / f"{name}.npy")
+        (folder / "complete").write_text("ok\n")  # written last: a half-written folder is ignored
+    except OSError:
+        return
 
 
 @functools.cache

@@ -71,8 +71,10 @@ _UNIT_AFTER = re.compile(
 )
 # an IBAN-shaped token (country, check digits, groups) right before the digits
 _IBAN_BEFORE = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){0,7} ?$")
-_TIGHT_GAP = re.compile(r"[-./]")
-_PLAIN_GAP = re.compile(r"\)? ?[-./]? ?\(?")
+# dashes: ASCII, and the Unicode hyphens and dashes word processors put in (‐ ‑ ‒ – — ―, minus)
+_DASHES = "\\-\u2010-\u2015\u2212"
+_TIGHT_GAP = re.compile(f"[{_DASHES}./]")
+_PLAIN_GAP = re.compile(f"\\)? ?[{_DASHES}./]? ?\\(?")
 # non-ASCII in the original that does not make a number obfuscated: spaces and dashes
 _BENIGN = re.compile("[\xa0\u2000-\u200a\u202f\u3000\u2010-\u2015\u2212]")
 _CONTEXT_BEFORE = 48

@@ -29,6 +29,7 @@ _NUM_RE = re.compile(
     r"(?<!\d)\d(?:\d{0,2}(?:(?P<sep>[ ,.\u00a0\u202f])\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{0,6}(?:[.,]\d{1,2})?)(?!\d)"
 )
 _NOT_BEFORE = frozenset(".,:/-_'’") | frozenset("0123456789")
+_GROUP_SPACES = frozenset(" \u00a0\u202f")
 _SKIP = ("phone", "payment", "email", "url", "handle")
 # without a currency only these compact unit forms make a bare number a price ("200/hr", "150hh")
 _BARE_UNITS = frozenset({"hr", "hrs", "hh", "qv", "hour", "hhr", "qk", "/h"})
@@ -220,6 +221,8 @@ def find_prices(
                 continue
         if s0 and (text[s0 - 1] in _NOT_BEFORE or text[s0 - 1].isalpha()):
             continue  # inside a word, a time, a date, a measurement or a longer number
+        if s0 > 1 and text[s0 - 1] in _GROUP_SPACES and "0" <= text[s0 - 2] <= "9":
+            continue  # "212 555 0199 roses": a group of a longer digit run (a rejected phone)
         start, currency = _before(text, s0, lex) if s0 else (s0, None)
         if currency is None:
             nxt = _TOK_RE.match(text, m.end())

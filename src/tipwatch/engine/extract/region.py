@@ -4,7 +4,8 @@ In order, the first that answers wins:
 
 1. ``ad.country`` when set (costs nothing: the common case for scraped ads);
 2. the ad URL's country-code TLD (".co.uk" -> GB, ".ru" -> RU, ".com.br" -> BR) or a known site
-   ("craigslist.org" -> US), then URLs written in the text;
+   ("craigslist.org" -> US), then URLs written in the text, as the URL extractor reads them
+   (so "Hi.My name is" and "see it.it" are not Malaysian or Italian domains);
 3. ``ad.city`` in the gazetteer, then a city named in the text (the most populous match whose
    name is not shared by a comparably big city elsewhere);
 4. an international calling code in the text ("+44 ...");
@@ -24,7 +25,6 @@ from tipwatch.engine.extract._data import domains
 __all__ = ["country_from_host", "infer_region"]
 
 _HOST_RE = re.compile(r"^(?:[a-z][a-z0-9+.\-]{0,15}://)?(?:[^@/\s]{0,200}@)?([^/:?#\s]{1,253})", re.I)
-_TEXT_DOMAIN_RE = re.compile(r"(?<![\w@.\-])(?:[\w\-]{1,63}\.){1,6}([a-z]{2,3}|рф|укр)(?![\w@\-])", re.I)
 _CALLING_RE = re.compile(r"(?<![\w+])\+\s?(\d{1,3})[\s\-.(]{0,2}\d")
 _AMBIGUITY_RATIO = 0.5  # a name whose runner-up city elsewhere has >= half the people is ambiguous
 _MAX_TEXT = 20_000
@@ -55,10 +55,13 @@ def _from_url(url: str | None) -> str | None:
 
 
 def _from_text_domains(text: str) -> str | None:
+    # the URL extractor's own rules: "Hi.My name is ..." and "see it.it" are not domains
     if "." not in text:
         return None
-    for m in _TEXT_DOMAIN_RE.finditer(text):
-        country = country_from_host(m.group())
+    from tipwatch.engine.extract.urls import find_urls
+
+    for _start, _end, _value, domain in find_urls(text):
+        country = country_from_host(domain)
         if country:
             return country
     return None
