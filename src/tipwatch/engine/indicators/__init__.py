@@ -6,10 +6,19 @@
     ('1.0.0', True)
 
 The data lives in ``tipwatch/data/indicators/`` (see its README.md for how to edit and the
-versioning rule); ``docs/indicators.md`` is generated from it by
+versioning rule); :func:`assess_ad` scores an ad against it (see ``assess.py``);
+``docs/indicators.md`` is generated from it by
 ``python -m tipwatch.engine.indicators.docs``.
 """
 
+from tipwatch.engine.indicators.assess import (
+    Assessment,
+    FiredIndicator,
+    assess_ad,
+    assess_many,
+    combine,
+    detect_kind,
+)
 from tipwatch.engine.indicators.catalogue import (
     Band,
     Catalogue,
@@ -22,12 +31,18 @@ from tipwatch.engine.indicators.catalogue import (
 )
 
 __all__ = [
+    "Assessment",
     "Band",
     "Catalogue",
     "CatalogueError",
+    "FiredIndicator",
     "Indicator",
     "Lexicon",
     "Source",
     "SourceRef",
+    "assess_ad",
+    "assess_many",
+    "combine",
+    "detect_kind",
     "load_catalogue",
 ]
