@@ -156,3 +156,21 @@ def test_csv_with_column_mapping(org, tmp_path):
     assert r.exit_code == 0, r.output
     assert Ad.objects.filter(organisation=org, ext_id="j1", title="Waitress in Madrid").exists()
     assert Entity.objects.filter(organisation=org, type="phone", value="+34612345678").exists()
+
+
+def test_ingest_scores_new_ads_and_runs_the_watchlists(org, source):
+    from tipwatch.web.assess.models import Assessment
+    from tipwatch.web.watch.models import Alert, Watchlist
+    from tipwatch.web.watch.services import add_terms
+
+    wl = Watchlist.objects.create(organisation=org, name="Suspects")
+    add_terms(wl, "sweet girl number 7\n")
+    result = _ingest(source)
+    assert result.exit_code == 0, result.output
+    assert "assessed 200 ads" in result.output
+    assert Assessment.objects.filter(ad__organisation=org).count() == 200
+    assert Alert.objects.filter(organisation=org, ad__ext_id="ad-7").exists()
+    # a re-run adds neither assessments nor alerts
+    n_alerts = Alert.objects.count()
+    _ingest(source)
+    assert Assessment.objects.count() == 200 and Alert.objects.count() == n_alerts

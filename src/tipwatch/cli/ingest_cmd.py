@@ -158,6 +158,25 @@ def ingest(
         finish_run(run, dict(counts), rejects, status)
     elapsed = time.monotonic() - started
     _summary(source, counts, rejects, elapsed)
+    _after_store(organisation, run)
+
+
+def _after_store(organisation, run) -> None:
+    """Score the ads that have no current assessment, and run the watchlists over this run's ads.
+
+    Done once after storing, so contact-reuse signals see the whole input. Both steps are
+    idempotent: an ingest killed before this point is completed by running it again.
+    """
+    from tipwatch.web.ads.models import Ad
+    from tipwatch.web.assess.services import rescore
+    from tipwatch.web.watch.services import scan_ads
+
+    t0 = time.monotonic()
+    with err.status("scoring new ads against the indicator catalogue"):
+        assessed = rescore(organisation, stale_only=True)
+    with err.status("checking watchlists"):
+        alerts = scan_ads(organisation, Ad.objects.for_org(organisation).filter(run=run))
+    err.print(f"assessed {assessed:,} ads, {alerts:,} new watchlist alerts ({time.monotonic() - t0:.1f} s)")
 
 
 def _summary(source: str, counts: Counter, rejects: list[dict], elapsed: float) -> None:

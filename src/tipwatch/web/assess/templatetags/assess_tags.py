@@ -45,3 +45,11 @@ def can_review(membership) -> bool:
     from tipwatch.web.assess.views import REVIEW_ROLES
 
     return membership is not None and getattr(membership, "role", None) in REVIEW_ROLES
+
+
+@register.filter
+def can_watch(membership) -> bool:
+    """True when the membership's role may use watchlists and alerts (for the nav link)."""
+    from tipwatch.web.watch.views import WATCH_ROLES
+
+    return membership is not None and getattr(membership, "role", None) in WATCH_ROLES
