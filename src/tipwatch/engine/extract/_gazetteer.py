@@ -41,6 +41,7 @@ _GAP_RE = re.compile(r"[\s\-'’.]{1,3}")
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 MAX_TOKENS = 5
 MAX_TEXT = 100_000  # characters of a field searched for place names
+MAX_MATCHES = 200  # city names looked at per field
 INDEX_FILE = "cities.index.pickle"
 INDEX_VERSION = 1  # bump when build_index's output changes shape
 # (case ending, nominative ending) tried on Cyrillic tokens that name no city as written
@@ -81,7 +82,7 @@ class Tokens:
     Built with one ``re.split`` and ``itertools.accumulate`` (both in C): far cheaper than a
     Python loop over match objects on every ad."""
 
-    __slots__ = ("cyrillic", "offs", "parts", "words")
+    __slots__ = ("cyrillic", "matches", "offs", "parts", "words")
 
     def __init__(self, text: str):
         if len(text) > MAX_TEXT:  # bounds the work on hostile input (a real ad is far shorter)
@@ -99,6 +100,7 @@ class Tokens:
             words = [w if w.isascii() else fold(w) for w in words]
         self.words = words
         self.cyrillic = not low.isascii() and _CYRILLIC_RE.search(low) is not None
+        self.matches: list[Match] | None = None  # filled by Gazetteer.find
 
     def span(self, j: int) -> tuple[int, int]:
         return self.offs[2 * j], self.offs[2 * j + 1]
@@ -148,14 +150,25 @@ class Gazetteer:
         self._alternate: dict[str, tuple[int, ...]] = index["alternate"]
         self.first_tokens = frozenset(index["first_tokens"])
         self.prefixes = frozenset(index["prefixes"])
+        self._names = self._primary.keys() | self._alternate.keys()  # one test per candidate key
+        self._found: dict[str, tuple[tuple[City, ...], bool]] = {}  # lookups already turned into Cities
 
     def lookup(self, key: str) -> tuple[tuple[City, ...], bool] | None:
         """Cities named ``key`` (already folded) and whether it is a primary name."""
+        found = self._found.get(key)
+        if found is not None:
+            return found
         hit = self._primary.get(key)
         if hit is not None:
-            return self._rows(hit), True
-        hit = self._alternate.get(key)
-        return (self._rows(hit), False) if hit is not None else None
+            found = self._rows(hit), True
+        else:
+            hit = self._alternate.get(key)
+            if hit is None:
+                return None
+            found = self._rows(hit), False
+        if len(self._found) < 100_000:  # bounded: hostile text cannot grow it past the gazetteer
+            self._found[key] = found
+        return found
 
     def _rows(self, rows: tuple[int, ...]) -> tuple[City, ...]:
         return tuple(map(self.cities.__getitem__, rows))
@@ -164,12 +177,22 @@ class Gazetteer:
         """Letter tokens of ``text`` (see :func:`tokens`)."""
         return tokens(text)
 
-    def find(self, text: str, max_matches: int = 200, tokens: Tokens | None = None) -> Iterator[Match]:
+    def find(
+        self, text: str, max_matches: int = MAX_MATCHES, tokens: Tokens | None = None
+    ) -> Iterator[Match]:
         """Longest non-overlapping city names in ``text`` on word boundaries."""
         if tokens is None:
             tokens = self.tokens(text)
+        if max_matches != MAX_MATCHES:
+            return self._find(tokens, max_matches)
+        # region inference and the location extractor both ask for the same field's names
+        if tokens.matches is None:
+            tokens.matches = list(self._find(tokens, MAX_MATCHES))
+        return iter(tokens.matches)
+
+    def _find(self, tokens: Tokens, max_matches: int) -> Iterator[Match]:
         words, offs, parts = tokens.words, tokens.offs, tokens.parts
-        first, prefixes, primary, alternate = self.first_tokens, self.prefixes, self._primary, self._alternate
+        first, prefixes, names = self.first_tokens, self.prefixes, self._names
         cyrillic = tokens.cyrillic
         # candidate positions in one comprehension (cheap) instead of a Python loop per token
         starts = [
@@ -189,13 +212,13 @@ class Gazetteer:
                     yield Match(offs[2 * i], offs[2 * i + 1], hit[0], hit[1], True)
                 continue
             key, k = tok, i + 1
-            best = (k, key) if key in primary or key in alternate else None
+            best = (k, key) if key in names else None
             while k < n and k - i < MAX_TOKENS and key in prefixes:
                 if not _GAP_RE.fullmatch(parts[2 * k]):  # the separator before token k
                     break
                 key = f"{key} {words[k]}"
                 k += 1
-                if key in primary or key in alternate:
+                if key in names:
                     best = (k, key)
             if best is None:
                 continue

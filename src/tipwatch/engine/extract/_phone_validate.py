@@ -13,7 +13,7 @@ import functools
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
-__all__ = ["to_e164"]
+__all__ = ["parsed", "to_e164"]
 
 # Regions where a national number is always written with its trunk 0 ("040 668822", "07911 ...");
 # without it, an 8-digit reference number would read as a valid landline ("40668822" in Hamburg).
@@ -24,6 +24,12 @@ TRUNK_ZERO = frozenset(
 _NANP = frozenset({"US", "CA", "PR", "DO", "JM", "TT", "BS", "BB"})
 
 
+# E.164 -> the parsed number, for the numbers validated lately: the extractor asks for the
+# region of the numbers it keeps, and parsing again would cost as much as validating did
+_PARSED: dict[str, phonenumbers.PhoneNumber] = {}
+_MAX_PARSED = 4096
+
+
 def _parse(number: str, region: str | None) -> str | None:
     try:
         n = phonenumbers.parse(number, region)
@@ -31,7 +37,17 @@ def _parse(number: str, region: str | None) -> str | None:
         return None
     if not phonenumbers.is_valid_number(n):
         return None
-    return phonenumbers.format_number(n, PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(n, PhoneNumberFormat.E164)
+    if len(_PARSED) >= _MAX_PARSED:
+        _PARSED.clear()
+    _PARSED[e164] = n
+    return e164
+
+
+def parsed(e164: str) -> phonenumbers.PhoneNumber:
+    """The parsed form of an E.164 string (reused when :func:`to_e164` just produced it)."""
+    n = _PARSED.get(e164)
+    return n if n is not None else phonenumbers.parse(e164, None)
 
 
 def _international(digits: str) -> str | None:

@@ -59,8 +59,25 @@ def _lex() -> dict[str, Any]:
             rf"|[-/]\s{{0,1}}\d|am{end}|pm{end}|\d|[.,]\d)",
             re.I,
         ),
-        "suffix_heads": frozenset(
-            str(w).lower().split()[0] for w in (*d["strong_suffix"], *d["noun_suffix"], "years", "year")
+        # a white-space separated token that is a suffix's first word once stripped of
+        # punctuation (what ``low.split()`` + ``str.strip(_PUNCT)`` would find, in one C scan)
+        "suffix_head": re.compile(
+            rf"(?<!\S)[{re.escape(_PUNCT)}]*(?:"
+            + "|".join(
+                sorted(
+                    {
+                        re.escape(h)
+                        for h in (
+                            str(w).lower().split()[0]
+                            for w in (*d["strong_suffix"], *d["noun_suffix"], "years", "year")
+                        )
+                        if h == h.strip(_PUNCT)  # a stripped token never starts or ends with these
+                    },
+                    key=len,
+                    reverse=True,
+                )
+            )
+            + rf")[{re.escape(_PUNCT)}]*(?!\S)"
         ),
         "suffix_words": tuple(
             sorted(
@@ -113,8 +130,14 @@ def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Ite
         if n >= _MAX_NUMBERS:
             return
         s, e = m.span()
-        if skip and any(a <= s < b for a, b in skip):
-            continue
+        if skip:
+            inside = False
+            for a, b in skip:  # a plain loop: a generator per number costs more than the test
+                if a <= s < b:
+                    inside = True
+                    break
+            if inside:
+                continue
         age = int(m.group())
         if not MIN_AGE <= age <= MAX_AGE:
             continue
@@ -160,8 +183,7 @@ def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Ite
 
 def _in_words(text: str, lex: dict[str, Any]) -> Iterator[tuple[int, int, int]]:
     low = text.lower()
-    heads = lex["suffix_heads"]
-    if not any(tok.strip(_PUNCT) in heads for tok in low.split()):
+    if lex["suffix_head"].search(low) is None:
         return  # the common case: no "years"/"años"/"лет"... written at all
     budget = _MAX_WORD_SUFFIXES
     nw = None

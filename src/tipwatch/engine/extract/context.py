@@ -73,20 +73,25 @@ class ExtractContext:
 
 
 def build_context(ad: Ad, *, fallback_region: str | None = None) -> ExtractContext:
+    """Normalise the ad's fields once and decide its region and language (see region.py and
+    language.py); ``fallback_region`` is used only when the ad does not tell."""
     fields = []
     if ad.title:
         fields.append(FieldText("title", normalise(ad.title)))
     fields.append(FieldText("body", normalise(ad.body)))
-    try:
-        from tipwatch.engine.extract.region import infer_region
-    except ModuleNotFoundError:  # pragma: no cover - region inference not built yet
-        region = ad.country or fallback_region
-    else:
-        region = infer_region(ad, fields, fallback=fallback_region)
-    try:
-        from tipwatch.engine.extract.language import detect_language
-    except ModuleNotFoundError:  # pragma: no cover
-        language = ad.lang
-    else:
-        language = ad.lang or detect_language(" ".join(f.text for f in fields))
+    # region: the ad's country field decides at once (the common case, no call at all)
+    region = ad.country or _infer_region(ad, fields, fallback=fallback_region)
+    language = ad.lang or _detect_language(" ".join(f.text for f in fields))
     return ExtractContext(ad=ad, fields=fields, region=region, language=language)
+
+
+def _infer_region(ad: Ad, fields: list[FieldText], fallback: str | None) -> str | None:
+    from tipwatch.engine.extract.region import infer_region  # imported on first use (cycle)
+
+    return infer_region(ad, fields, fallback=fallback)
+
+
+def _detect_language(text: str) -> str | None:
+    from tipwatch.engine.extract.language import detect_language  # numpy only when needed
+
+    return detect_language(text)

@@ -229,24 +229,21 @@ def _sep_words() -> tuple[str, ...]:
     return tuple(sorted({str(w).lower() for w in lexicon("emails")["at_words"]}, key=len, reverse=True))
 
 
+@functools.cache
+def _separator_re() -> re.Pattern[str]:
+    # a bracket or "@", or the space before a spelled-out "at" word (the look-ahead keeps
+    # overlapping hits: " at at " gives both spaces)
+    words = "|".join(re.escape(w) for w in _sep_words())
+    return re.compile(rf"[(\[{{<@＠]| (?=(?:{words}) )")
+
+
 def _separators(text: str) -> list[int]:
     """Offsets where an obfuscated "@" may stand: brackets, "@", or a spelled-out "at" word.
-    Found with ``str.find`` (cheap) so the obfuscation pattern runs only there."""
-    out: list[int] = []
-    for ch in "([{<@＠":
-        pos = text.find(ch)
-        while pos != -1 and len(out) < _MAX_SEPARATORS:
-            out.append(pos)
-            pos = text.find(ch, pos + 1)
+    Found in one scan (cheap) so the obfuscation pattern runs only there."""
     low = text.lower()
-    for w in _sep_words():
-        needle = f" {w} "
-        pos = low.find(needle)
-        while pos != -1 and len(out) < _MAX_SEPARATORS:
-            out.append(pos)
-            pos = low.find(needle, pos + 1)
-    out.sort()
-    return out
+    if len(low) != len(text):  # a character whose lower case is longer ("İ"): keep offsets
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return [m.start() for m in itertools.islice(_separator_re().finditer(low), _MAX_SEPARATORS)]
 
 
 def extract(ctx) -> Iterable[Entity]:

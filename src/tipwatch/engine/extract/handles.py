@@ -82,6 +82,8 @@ def _compiled() -> dict[str, Any]:
             rf"\s{{0,2}}(?P<alias>{aliases})(?![\w])",
             re.IGNORECASE,
         ),
+        # one scan for "is any profile host written at all?" before the per-host search
+        "any_host": re.compile("|".join(re.escape(h + "/") for h in sorted(hosts, key=len, reverse=True))),
         "profile_name": re.compile(r"/(?P<name>@?[A-Za-z0-9_][\w.\-]{0,39})"),
     }
 
@@ -92,6 +94,8 @@ def _clean(name: str) -> str:
 
 def _profiles(c: dict[str, Any], text: str) -> Iterator[tuple[int, int, str, str, str]]:
     low = text.lower()
+    if c["any_host"].search(low) is None:
+        return  # the common case: URLs, but none of a profile host
     for host, platform in c["hosts"].items():
         pos = low.find(host + "/")
         budget = _MAX_CANDIDATES

@@ -33,6 +33,7 @@ SMALL_CITY_POP = 50_000
 _SKIP = ("phone", "payment", "email", "url", "handle")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _GAP_RE = re.compile(r"[\s\-]{1,3}")
+_BEFORE_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 def _norm(words: Iterable[Any]) -> frozenset[str]:
@@ -62,7 +63,7 @@ def _lex() -> dict[str, Any]:
 def _before_words(text: str, start: int) -> tuple[str, str]:
     """The word and the two words right before ``start`` (folded)."""
     window = text[max(0, start - 30) : start]
-    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", window)
+    words = _BEFORE_WORD_RE.findall(window)
     last = fold(words[-1]) if words else ""
     two = fold(" ".join(words[-2:])) if len(words) >= 2 else last
     return last, two

@@ -47,7 +47,7 @@ import phonenumbers
 
 from tipwatch.engine.extract._phone_lexicon import phone_lexicon
 from tipwatch.engine.extract._phone_scan import Run, run_digits, scan
-from tipwatch.engine.extract._phone_validate import to_e164
+from tipwatch.engine.extract._phone_validate import parsed, to_e164
 from tipwatch.engine.extract.context import ExtractContext, FieldText
 from tipwatch.engine.types import Entity
 
@@ -296,7 +296,7 @@ def _in_longer_id(run: Run, i: int, j: int) -> bool:
 @functools.lru_cache(maxsize=4096)
 def region_of(e164: str) -> str | None:
     """ISO region of an E.164 number (``+1868...`` -> ``TT``)."""
-    return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    return phonenumbers.region_code_for_number(parsed(e164))
 
 
 def _has_context(before: str) -> bool:

@@ -40,6 +40,10 @@ _MAX_NUMBERS = 2000  # per field; bounds hostile input such as "1 " * 500000
 _DIGIT_RE = re.compile(r"\d")
 _TOK_RE = re.compile(r"[ \t\u00a0]{0,2}(?P<tok>[^\W\d_]{1,20}(?:[.'’/][^\W\d_]{1,12})?\.?|\d{1,3}|[^\w\s])")
 _WORDS_RE = re.compile(r"[^\W\d_]+")
+_DEC_TAIL_RE = re.compile(r"[.,](\d{1,2})$")
+_NON_DIGIT_RE = re.compile(r"\D")
+_CODE_BEFORE_RE = re.compile(r"(?<![\w])([^\W\d_]{2,4})$")
+_ONE_HOUR_BEFORE_RE = re.compile(r"\b1\s?(?:hr|h|hour|час|hora|heure|ora|oră)\s{0,2}[:\-–=]?\s{0,3}$", re.I)
 
 
 @functools.cache
@@ -93,10 +97,10 @@ def _lookup(table: dict[str, Any], tok: str) -> tuple[Any, bool] | None:
 def _amount(num: str, sep: str | None) -> str:
     if sep:  # thousands groups, maybe a decimal tail: "1,000", "5 000", "1.000,50"
         head, dec = num, ""
-        m = re.search(r"[.,](\d{1,2})$", num)
+        m = _DEC_TAIL_RE.search(num)
         if m and num[m.start()] != sep:
             head, dec = num[: m.start()], m.group(1)
-        value = re.sub(r"\D", "", head)
+        value = _NON_DIGIT_RE.sub("", head)
     else:
         value, _, dec = num.replace(",", ".").partition(".")
     dec = dec.rstrip("0")
@@ -194,7 +198,7 @@ def _before(text: str, start: int, lex: dict[str, Any]) -> tuple[int, str | None
         sym = text[max(0, j - k) : j].lower()
         if len(sym) == k and sym in lex["symbols"] and not (j - k and text[j - k - 1].isalnum()):
             return j - k, lex["symbols"][sym]
-    m = re.search(r"(?<![\w])([^\W\d_]{2,4})$", text[max(0, j - 6) : j])
+    m = _CODE_BEFORE_RE.search(text[max(0, j - 6) : j])
     if m and m.group(1).lower() in lex["words"] and m.group(1).isupper():
         return j - len(m.group(1)), lex["words"][m.group(1).lower()]
     return start, None
@@ -217,7 +221,12 @@ def find_prices(
         if skip:
             while k < len(skip) and skip[k][1] <= s0:
                 k += 1
-            if any(a <= s0 < b for a, b in skip[k : k + 3]):
+            inside = False
+            for a, b in skip[k : k + 3]:
+                if a <= s0 < b:
+                    inside = True
+                    break
+            if inside:
                 continue
         if s0 and (text[s0 - 1] in _NOT_BEFORE or text[s0 - 1].isalpha()):
             continue  # inside a word, a time, a date, a measurement or a longer number
@@ -257,11 +266,7 @@ def find_prices(
                 if key in lex["before_of"] or window[w] in lex["before_of"]:
                     unit = lex["before_of"].get(key) or lex["before_of"][window[w]]
                     break
-            if unit is None and re.search(
-                r"\b1\s?(?:hr|h|hour|час|hora|heure|ora|oră)\s{0,2}[:\-–=]?\s{0,3}$",
-                text[max(0, start - 12) : start],
-                re.I,
-            ):
+            if unit is None and _ONE_HOUR_BEFORE_RE.search(text[max(0, start - 12) : start]):
                 unit = "hour"
         if mult != 1:
             amount = str(int(float(amount) * mult))
