@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -139,7 +140,9 @@ def test_validate_prints_version_and_fingerprint_or_every_problem(app, tmp_path)
     shutil.copytree(data / "indicators", tmp_path / "indicators")
     shutil.copytree(data / "lexicons" / "indicators", tmp_path / "lexicons" / "indicators")
     head = tmp_path / "indicators" / "catalogue.yaml"
-    head.write_text(head.read_text("utf-8").replace('version: "1.0.0"', "version: 7", 1), "utf-8")
+    text = head.read_text("utf-8")
+    current = re.search(r'^version: "([^"]+)"', text, re.M).group(1)
+    head.write_text(text.replace(f'version: "{current}"', "version: 7", 1), "utf-8")
     youth = tmp_path / "indicators" / "youth.yaml"
     youth.write_text(youth.read_text("utf-8").replace("weight: 18", "weight: 99", 1), "utf-8")
     res = runner.invoke(app, ["indicators", "validate", str(tmp_path / "indicators")])

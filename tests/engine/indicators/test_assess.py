@@ -49,8 +49,9 @@ def test_a_stated_age_under_18_fires_with_its_span_and_the_contract_shape(cat):
     f = fired["youth.stated_age_under_18"]
     assert f.field == "body" and text[f.start : f.end] == f.matched == "17 years old"
     assert f.weight == cat.indicator(f.id).weight and '"17 years old"' in f.explanation
-    assert a.score == combine(x.weight for x in a.indicators)
-    assert a.band == cat.band_for(a.score).name
+    floor = cat.indicator("youth.stated_age_under_18").min_score
+    assert a.score == max(combine(x.weight for x in a.indicators), floor)
+    assert a.band == cat.band_for(a.score).name == "high"
     assert a.catalogue_version == cat.version and a.catalogue_fingerprint == cat.fingerprint
     d = a.to_dict()
     assert set(d) == {"id", "score", "band", "catalogue_version", "indicators"}
@@ -172,7 +173,8 @@ def test_changing_the_catalogue_rescores(cat):
     a = ad("Sweet Lina, 17 years old. Incall.", country="US")
     before = assess_ad(a, kind="ad")
     heavier = [
-        dataclasses.replace(i, weight=5) if i.id == "youth.stated_age_under_18" else i for i in cat.indicators
+        dataclasses.replace(i, weight=5, min_score=None) if i.id == "youth.stated_age_under_18" else i
+        for i in cat.indicators
     ]
     changed = dataclasses.replace(cat, indicators=heavier, version="9.9.9")
     after = assess_ad(a, kind="ad", catalogue=changed)
@@ -191,3 +193,69 @@ def test_signals_on_hostile_text_are_fast(text):
     t = time.perf_counter()
     compute_signals(a, empty, kind="job_offer")
     assert time.perf_counter() - t < 1.0
+
+
+# -- the child-protection floor (min_score) ---------------------------------------------------
+
+
+def test_the_floor_indicators_are_the_clearly_child_ones_at_the_high_bands_minimum(cat):
+    high = next(b for b in cat.bands if b.name == "high")
+    floors = {i.id: i.min_score for i in cat.indicators if i.min_score is not None}
+    assert floors == {"youth.stated_age_under_18": high.min, "youth.minor_terms": high.min}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "New girl, 17 years old",
+        "Neue, 17 Jahre alt, nur heute",
+        "Underage girl available tonight",
+        "Девушка, мне нет 18, пиши",
+        "Ragazza minorenne disponibile",
+    ],
+)
+def test_a_child_always_reaches_the_high_band_and_the_explanation_says_why(cat, text):
+    a = assess_ad(ad(text), kind="ad")
+    floored = [f for f in a.indicators if cat.indicator(f.id).min_score is not None]
+    assert floored, ids(a)
+    assert combine(f.weight for f in a.indicators) < 60  # the weights alone would leave it in review
+    assert a.score == 60 and a.band == "high"
+    assert any("always" in f.explanation and "high band for review" in f.explanation for f in floored)
+
+
+def test_stated_age_explanation_names_the_policy(cat):
+    a = assess_ad(ad("New girl, 17 years old"), kind="ad")
+    f = next(f for f in a.indicators if f.id == "youth.stated_age_under_18")
+    assert "a stated age under 18 always goes to the high band for review" in f.explanation
+
+
+def test_the_floor_is_a_max_so_a_higher_noisy_or_score_stands(cat):
+    text = "Sweet Lina, 17 years old, 100% real photos, new girl, no condom, my girls, deposit first. Incall only 24/7"
+    a = assess_ad(ad(text), kind="ad")
+    assert "youth.stated_age_under_18" in ids(a)
+    assert a.score == combine(f.weight for f in a.indicators) > 60
+
+
+def test_without_the_floor_the_score_is_the_noisy_or(cat):
+    plain = [dataclasses.replace(i, min_score=None) for i in cat.indicators]
+    bare = dataclasses.replace(cat, indicators=plain, version="9.9.9")
+    a = assess_ad(ad("New girl, 17 years old"), kind="ad", catalogue=bare)
+    assert a.score == combine(f.weight for f in a.indicators) < 60 and a.band == "review"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Adults only. No one under 18. Discreet and independent, 150 per hour.",
+        "Interdit aux moins de 18 ans. Massage relaxant, sur rendez-vous.",
+        "Vietato ai minorenni. Accompagnatrice indipendente, solo su appuntamento.",
+        "2015 Ford Focus for sale, minor scratches on the bumper, full service history.",
+        "Vendo carrinho de bebê, preço menor que na loja.",
+        "Mochila para niños en edad escolar, muy buen estado.",
+        "Рюкзак для детей школьного возраста, почти новый.",
+    ],
+)
+def test_disclaimers_and_everyday_words_do_not_trigger_the_floor(text):
+    a = assess_ad(ad(text))
+    assert a.band != "high", [(f.id, f.matched) for f in a.indicators]
+    assert "youth.minor_terms" not in ids(a)

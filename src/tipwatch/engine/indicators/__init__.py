@@ -2,8 +2,8 @@
 
     >>> from tipwatch.engine.indicators import load_catalogue
     >>> cat = load_catalogue()
-    >>> cat.version, len(cat.indicators) >= 40
-    ('1.0.0', True)
+    >>> len(cat.indicators) >= 40, cat.version.count(".") == 2
+    (True, True)
 
 The data lives in ``tipwatch/data/indicators/`` (see its README.md for how to edit and the
 versioning rule); :func:`assess_ad` scores an ad against it (see ``assess.py``);

@@ -330,6 +330,20 @@ def _check_indicator(
             out.append(
                 f"{at}: explanation: only the placeholder {{matched}} is allowed; escape other braces as {{{{ }}}}"
             )
+    floor = item.get("min_score")
+    # The schema bounds min_score to 0..100; a floor at or below the indicator's own weight can
+    # never raise a score (the noisy-OR of fired weights is at least each weight), so it is a
+    # mistake rather than a policy.
+    if (
+        isinstance(floor, int)
+        and not isinstance(floor, bool)
+        and isinstance(weight, int)
+        and 0 <= floor <= weight
+    ):
+        out.append(
+            f"{at}: min_score {floor} is not above its weight {weight}, so it never changes a score; "
+            "raise it to the band the indicator must reach (e.g. the high band's min) or remove it"
+        )
     if not any(item.get(k) for k in ("patterns", "lexicons", "computed", "all_of", "any_of")):
         out.append(f"{at}: nothing to match; give it patterns, lexicons, all_of/any_of or a computed signal")
     return out

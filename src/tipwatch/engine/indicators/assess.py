@@ -12,8 +12,14 @@ the noisy-OR of the weights read as probabilities::
     score = round(100 * (1 - prod(1 - w_i / 100)))
 
 so it is 0 with nothing fired, grows with every indicator (monotone), never exceeds 100 and
-never double-counts: two indicators of 16 give 29, not 32; one of 25 alone gives 25. The band
-is the catalogue's (``Catalogue.band_for``). Everything is deterministic: the same ad, signals
+never double-counts: two indicators of 16 give 29, not 32; one of 25 alone gives 25.
+
+**Floors.** Some bright lines are policy, not evidence to be weighed: an indicator with
+``min_score`` lifts the score to at least that value when it fires, so
+``score = max(noisy-OR, max min_score of the fired indicators)``. The catalogue sets the high
+band's minimum on a stated age under 18 and on words naming a child or abuse material: such an
+ad always reaches the high band for review, whatever else it says (its explanation says so).
+The band is the catalogue's (``Catalogue.band_for``). Everything is deterministic: the same ad, signals
 and catalogue give the same score, indicators and spans.
 
 **Firing** follows the catalogue's rule (``tipwatch/data/indicators/README.md``): one trigger
@@ -162,6 +168,7 @@ class _Plan:
                     terms.append((p, (ref, lang)))
 
         self.rules: list[_Rule] = []
+        self.floors = {ind.id: ind.min_score for ind in catalogue.indicators if ind.min_score is not None}
         for ind in catalogue.indicators:
             triggers = []
             if ind.patterns:
@@ -320,6 +327,10 @@ def _evaluate(
                 )
             )
     score = combine(f.weight for f in fired)
+    # Policy floors (min_score): a bright line such as a stated age under 18 is not outweighed.
+    floors = [plan.floors[f.id] for f in fired if f.id in plan.floors]
+    if floors:
+        score = max(score, *floors)
     return Assessment(
         id=ad.id,
         score=score,

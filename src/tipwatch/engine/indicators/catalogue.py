@@ -108,7 +108,9 @@ class Indicator:
     whose terms count as phrases too; ``all_of`` / ``any_of`` are combination rules over
     ``lexicon:NAME`` / ``indicator:ID`` references; ``computed`` names a signal computed from
     extracted entities or the store. ``explanation`` is one plain sentence for analysts and may
-    contain ``{matched}`` (see :meth:`explain`). ``file`` is where it was defined (not content).
+    contain ``{matched}`` (see :meth:`explain`). ``min_score`` is a policy floor: when the
+    indicator fires, the ad scores at least this much (``None``: no floor; a stated age under 18
+    always reaches the high band). ``file`` is where it was defined (not content).
     """
 
     id: str
@@ -128,6 +130,7 @@ class Indicator:
     evidence: str | None = None
     public: bool = False
     advice: dict[str, str] = field(default_factory=dict)
+    min_score: int | None = None
     file: str = field(default="", compare=False)
 
     def explain(self, matched: str = "") -> str:
@@ -163,6 +166,8 @@ class Indicator:
             "advice": dict(self.advice),
         }
         d.update({k: v for k, v in optional.items() if v})
+        if self.min_score is not None:  # 0 is a value, not an absence
+            d["min_score"] = self.min_score
         return d
 
 
@@ -368,6 +373,7 @@ def _build(
                     evidence=raw.get("evidence"),
                     public=bool(raw.get("public", False)),
                     advice=dict(raw.get("advice", {})),
+                    min_score=raw.get("min_score"),
                     file=label,
                 )
             )

@@ -51,7 +51,8 @@ def _indicator(cat: Catalogue, ind: Indicator) -> list[str]:
         "",
         f"- **Forms:** {forms}",
         f"- **Category:** {cat.categories[ind.category]['name']}; **applies to:** {_APPLIES[ind.applies_to]}; "
-        f"**weight:** {ind.weight}; **public:** {'yes' if ind.public else 'no'}",
+        f"**weight:** {ind.weight}; **public:** {'yes' if ind.public else 'no'}"
+        + (f"; **floor:** {ind.min_score} (`min_score`)" if ind.min_score is not None else ""),
         f"- **Explanation:** {ind.explanation}",
         "- **Sources:** "
         + "; ".join(
@@ -66,6 +67,18 @@ def _indicator(cat: Catalogue, ind: Indicator) -> list[str]:
     if ind.evidence:
         lines.append(f"- **Evidence:** {ind.evidence}")
     return [*lines, ""]
+
+
+def _floor_lines(cat: Catalogue) -> list[str]:
+    floored = [i for i in sorted(cat.indicators, key=lambda i: i.id) if i.min_score is not None]
+    if not floored:
+        return ["No indicator of this catalogue has a floor."]
+    items = ", ".join(f"`{i.id}` ({i.min_score}, band {cat.band_for(i.min_score).name})" for i in floored)
+    return [
+        f"Floors in this catalogue: {items}.",
+        "Each floored indicator's explanation says why its ads reach that band: a child cannot consent, so",
+        "a stated age under 18 always goes to the high band for review, however little else the ad says.",
+    ]
 
 
 def render(cat: Catalogue | None = None) -> str:
@@ -104,6 +117,13 @@ def render(cat: Catalogue | None = None) -> str:
         "of 16 give 29). The band follows from the score. Every flag shows its strongest evidence: the",
         "matched text and its span, or the entity behind a computed signal; network signals (contact",
         "reuse) have no span. The code: `src/tipwatch/engine/indicators/assess.py`.",
+        "",
+        "**Floors (`min_score`).** Some bright lines are policy, not evidence to be weighed against other",
+        "evidence. An indicator with a `min_score` lifts the ad's score to at least that value when it fires:",
+        "",
+        "    score = max(noisy-OR, max min_score of the fired indicators)",
+        "",
+        *_floor_lines(cat),
         "",
         "## Score bands",
         "",
