@@ -41,6 +41,9 @@ class Atom:
 class Run:
     atoms: list[Atom]
     gaps: list[str]  # gaps[k] is the text between atoms[k] and atoms[k + 1]
+    # computed once per run, so the candidate loop tests a flag instead of re-walking the atoms
+    plain: bool = False  # every atom is ASCII digits ("929 272 7898", the common case)
+    weak: bool = False  # some atom is an ambiguous word ("to", "for", "un")
 
 
 def _atom(m: re.Match[str], lex: PhoneLexicon) -> Atom | None:
@@ -113,7 +116,8 @@ def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
 
 def _flush(group: list[re.Match[str]], low: str, lex: PhoneLexicon, runs: list[Run]) -> None:
     # a token is at least one character long, so fewer than 7 characters cannot make 7 digits
-    if sum(m.end() - m.start() for m in group) < 7:
+    # (the group's span bounds that sum: a short span, the common lone word, decides at once)
+    if group[-1].end() - group[0].start() < 7 or sum(m.end() - m.start() for m in group) < 7:
         return
     atoms: list[Atom] = []
     for m in group:
@@ -128,7 +132,9 @@ def _flush(group: list[re.Match[str]], low: str, lex: PhoneLexicon, runs: list[R
 
 def _keep(atoms: list[Atom], low: str, runs: list[Run]) -> None:
     if atoms and sum(len(a.text) or len(a.tokens) for a in atoms) >= 7:
-        runs.append(Run(atoms, [low[a.end : b.start] for a, b in zip(atoms, atoms[1:], strict=False)]))
+        gaps = [low[a.end : b.start] for a, b in zip(atoms, atoms[1:], strict=False)]
+        plain = all(a.kind == "digits" for a in atoms)
+        runs.append(Run(atoms, gaps, plain, not plain and any(a.weak for a in atoms)))
 
 
 def run_digits(atoms: list[Atom]) -> str | None:

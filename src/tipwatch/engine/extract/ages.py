@@ -22,7 +22,9 @@ from tipwatch.engine.types import Entity
 __all__ = ["MAX_AGE", "MIN_AGE", "extract", "find_ages"]
 
 MIN_AGE, MAX_AGE = 12, 80
-_NUM_RE = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+# the "no digit before" test sits after the first digit, so the regex engine jumps from digit
+# to digit instead of trying the look-behind at every position
+_NUM_RE = re.compile(r"\d(?<!\d\d)\d?(?!\d)")
 _DIGIT_RE = re.compile(r"\d")
 _NOT_BEFORE = frozenset("$€£₽#/.,:'’\"-+*x×^@_&=") | frozenset("0123456789")
 _WORDS_BEFORE_RE = re.compile(r"((?:[^\W\d_]{1,20}[\s\-]{1,2}){1,4})$")
@@ -129,6 +131,9 @@ def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Ite
     for n, m in enumerate(_NUM_RE.finditer(text)):
         if n >= _MAX_NUMBERS:
             return
+        age = int(m.group())
+        if not MIN_AGE <= age <= MAX_AGE:
+            continue  # tested first: it rules out most numbers at the cost of one int()
         s, e = m.span()
         if skip:
             inside = False
@@ -138,9 +143,6 @@ def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Ite
                     break
             if inside:
                 continue
-        age = int(m.group())
-        if not MIN_AGE <= age <= MAX_AGE:
-            continue
         prev = text[s - 1] if s else " "
         if prev in _NOT_BEFORE or prev.isalpha():
             continue  # "$19", "10:19", "1.19", "a19", "34-24"

@@ -125,10 +125,11 @@ def find_callmodes(text: str, tokens: Tokens | None = None) -> Iterator[tuple[in
     for i in [j + 1 for j, w in enumerate(words) if w in modes]:  # i: one past the first token
         if i <= next_free:
             continue
+        nxt = words[i] if i < n else None
         for phrase, mode in modes[words[i - 1]]:
             k = i - 1 + len(phrase)  # one past the phrase's last token
-            if k > n:
-                continue
+            if k > n or (k > i and phrase[1] != nxt):
+                continue  # (the second token tested first: most "my", "la", "in" lead nowhere)
             if all(
                 words[i - 1 + j] == phrase[j] and _GAP_RE.fullmatch(parts[2 * (i - 1 + j)])
                 for j in range(1, len(phrase))

@@ -41,7 +41,9 @@ from tipwatch.engine.types import Entity
 
 __all__ = ["extract", "find_payments", "mask_card"]
 
-_CASHTAG_RE = re.compile(r"(?<![\w$])\$(?P<tag>[A-Za-z][A-Za-z0-9_-]{0,19})(?![\w$-])")
+# The left boundary is a look-behind placed after the first character, so each pattern begins
+# with a literal or a class and the regex engine skips ahead fast to where a match can start.
+_CASHTAG_RE = re.compile(r"\$(?<![\w$]\$)(?P<tag>[A-Za-z][A-Za-z0-9_-]{0,19})(?![\w$-])")
 _PAYPAL_RE = re.compile(
     r"(?<![\w.])(?:https?://)?(?:www\.)?paypal\.(?:me|com/paypalme)/(?P<name>[A-Za-z0-9_.-]{0,19}[A-Za-z0-9_])",
     re.IGNORECASE,
@@ -54,7 +56,7 @@ _VENMO_RE = re.compile(
 # Patterns begin with a character class, not a look-behind, so the regex engine skips ahead
 # fast; the left boundary is checked by hand. IBANs are written in capitals.
 _IBAN_RE = re.compile(r"(?P<iban>[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30})")
-_CARD_RE = re.compile(r"(?<!\d)(?P<card>\d(?:[ \-]?\d){12,18})(?![\d])")
+_CARD_RE = re.compile(r"(?P<card>\d(?<!\d\d)(?:[ \-]?\d){12,18})(?![\d])")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]{25,}")
 _DIGIT_RE = re.compile(r"\d")
 _CARD_NOT_BEFORE = frozenset("0123456789-.,+")

@@ -145,7 +145,7 @@ def _longest(
     # first without an ambiguous word at the end, then (words only) with one: "... dois um"
     for weak_end in (False, True):
         found = _scan_ends(ctx, fld, low, run, i, top, plus, budget, probe, weak_end)
-        if found is not None or not any(a.weak for a in atoms[i + 1 : top]):
+        if found is not None or not run.weak or not any(a.weak for a in atoms[i + 1 : top]):
             return found
     return None
 
@@ -176,16 +176,20 @@ def _scan_ends(
             and sum(len(a.text) for a in atoms[i : j - 1]) >= 7
         ):
             continue  # "929 272 7898 one night": prose after a number written in digits
-        if any(
-            atoms[k].weak and atoms[k - 1].kind == "digits" and atoms[k + 1].kind == "digits"
-            for k in range(i + 1, j - 1)
-        ) and not any(a.kind in ("word", "mixed") and not a.weak for a in atoms[i:j]):
+        if (
+            run.weak
+            and any(
+                atoms[k].weak and atoms[k - 1].kind == "digits" and atoms[k + 1].kind == "digits"
+                for k in range(i + 1, j - 1)
+            )
+            and not any(a.kind in ("word", "mixed") and not a.weak for a in atoms[i:j])
+        ):
             continue  # "14.09.2026 um 14": an ambiguous word between plain digits is prose
         budget[0] -= 1
         if budget[0] < 0:
             return None
         sub = atoms[i:j]
-        digits = run_digits(sub)
+        digits = "".join([a.text for a in sub]) if run.plain else run_digits(sub)
         if digits is None or len(digits) > 15:
             continue
         if len(digits) < 7:
@@ -311,9 +315,9 @@ def _platform(before: str) -> str | None:
 
 def _card_like(run: Run) -> bool:
     """Plain digits grouped like a card (4-4-4-4, 4-6-5, one block of 13-19) passing Luhn."""
-    atoms = run.atoms
-    if any(a.kind != "digits" for a in atoms):
+    if not run.plain:
         return False
+    atoms = run.atoms
     lengths = [a.end - a.start for a in atoms]
     if not (
         lengths in ([4, 4, 4, 4], [4, 6, 5], [4, 4, 4, 4, 3]) or (len(atoms) == 1 and 13 <= lengths[0] <= 19)

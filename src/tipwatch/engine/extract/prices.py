@@ -23,10 +23,10 @@ from tipwatch.engine.types import Entity
 
 __all__ = ["extract", "find_prices"]
 
-# starts with a bare \d (no look-behind) so the regex engine scans fast; the left boundary is
-# checked by hand in find_prices
+# starts with a bare \d (the look-behind comes after it) so the regex engine jumps from digit to
+# digit; the rest of the left boundary is checked by hand in find_prices
 _NUM_RE = re.compile(
-    r"(?<!\d)\d(?:\d{0,2}(?:(?P<sep>[ ,.\u00a0\u202f])\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{0,6}(?:[.,]\d{1,2})?)(?!\d)"
+    r"\d(?<!\d\d)(?:\d{0,2}(?:(?P<sep>[ ,.\u00a0\u202f])\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{0,6}(?:[.,]\d{1,2})?)(?!\d)"
 )
 _NOT_BEFORE = frozenset(".,:/-_'’") | frozenset("0123456789")
 _GROUP_SPACES = frozenset(" \u00a0\u202f")
@@ -218,6 +218,11 @@ def find_prices(
         if n >= _MAX_NUMBERS:
             return
         s0 = m.start()
+        # the cheap character tests first: most numbers end here, before the skip-span test
+        if s0 and (text[s0 - 1] in _NOT_BEFORE or text[s0 - 1].isalpha()):
+            continue  # inside a word, a time, a date, a measurement or a longer number
+        if s0 > 1 and text[s0 - 1] in _GROUP_SPACES and "0" <= text[s0 - 2] <= "9":
+            continue  # "212 555 0199 roses": a group of a longer digit run (a rejected phone)
         if skip:
             while k < len(skip) and skip[k][1] <= s0:
                 k += 1
@@ -228,10 +233,6 @@ def find_prices(
                     break
             if inside:
                 continue
-        if s0 and (text[s0 - 1] in _NOT_BEFORE or text[s0 - 1].isalpha()):
-            continue  # inside a word, a time, a date, a measurement or a longer number
-        if s0 > 1 and text[s0 - 1] in _GROUP_SPACES and "0" <= text[s0 - 2] <= "9":
-            continue  # "212 555 0199 roses": a group of a longer digit run (a rejected phone)
         start, currency = _before(text, s0, lex) if s0 else (s0, None)
         if currency is None:
             nxt = _TOK_RE.match(text, m.end())
