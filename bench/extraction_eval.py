@@ -139,14 +139,20 @@ def main() -> None:
     args = ap.parse_args()
 
     demo, spent = eval_demo(args.seed, args.ads)
-    cases = eval_cases(sorted(args.cases.glob("*.jsonl")))
+    paths = sorted(args.cases.glob("*.jsonl"))
+    cases = eval_cases([p for p in paths if not p.name.startswith("lead_")])
+    lead = eval_cases([p for p in paths if p.name.startswith("lead_")])
     cmd = f"python bench/extraction_eval.py --seed {args.seed} --ads {args.ads}"
     md = (
         f"Command: `{cmd}` ({args.ads:,} demo ads, seed {args.seed}; "
         f"extraction alone {args.ads / spent:,.0f} ads/s in this run)\n\n"
         + table(f"Demo world ground truth ({args.ads:,} ads)", demo)
         + "\n"
-        + table("Hand-made cases (bench/cases/*.jsonl)", cases)
+        + table("Hand-made cases written with the extractors (bench/cases/*.jsonl)", cases)
+        + "\n"
+        + table(
+            "Hand-made cases written by the lead, not the extractor authors (bench/cases/lead_*.jsonl)", lead
+        )
     )
     print(md)
     if args.verbose:
