@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from tipwatch.engine.termmatch import fold
-from tipwatch.engine.termmatch._fold import SPACED, fold_plain, lower_texts, token_words
+from tipwatch.engine.termmatch._fold import (
+    SEP_BYTES,
+    SPACED,
+    ascii_token_words,
+    fold_plain,
+    lower_bytes,
+    lower_texts,
+    lower_token,
+    plain_tokens,
+    token_words,
+)
 
 from .conftest import benign_lines, corpus_pairs
 
@@ -107,11 +117,71 @@ def test_token_words_cover_every_word_of_the_folded_text():
     # the gate of TermMatcher relies on this: a folded word not among the token readings can
     # only come from letters spaced out across tokens, which the gate checks with SPACED
     texts = [p["text"] for p in corpus_pairs()] + benign_lines()
-    _, lowered = lower_texts(texts)
-    for text, low in zip(texts, lowered, strict=True):
-        readings: set[str] = set()
-        for tok in low.split():
-            readings |= token_words(tok)
-        for variant in (fold(text), fold(text, alt=True)):
-            missing = set(variant.text.split()) - readings
-            assert not missing or SPACED.search(low), (text, missing)
+    # the matcher leaves accents to token_words: the tokens cover the text either way
+    for strip in (True, False):
+        _, lowered = lower_texts(texts, strip_latin=strip)
+        for text, low in zip(texts, lowered, strict=True):
+            readings: set[str] = set()
+            for tok in low.split():
+                readings |= token_words(tok)
+            for variant in (fold(text), fold(text, alt=True)):
+                missing = set(variant.text.split()) - readings
+                assert not missing or SPACED.search(low), (text, missing)
+
+
+def test_plain_tokens_fold_as_token_words_does():
+    toks = [
+        "team,",
+        "hours.",
+        "Wow!",
+        "seeexxy",
+        "taxi",
+        "taxi,",
+        "s3x",
+        "a",
+        "a.",
+        "example1.com",
+        "niño",
+        "",
+    ]
+    lowered = [t.lower() for t in toks if t]
+    plain, words, others = plain_tokens(lowered)
+    assert plain and others
+    assert sorted(plain + others) == list(range(len(lowered)))
+    for i, word in zip(plain, words, strict=True):
+        assert token_words(lowered[i]) == {word}, lowered[i]
+    # Cyrillic look-alikes, leetspeak: the full path
+    assert {"taxi", "s3x"} <= {lowered[i] for i in others}
+    for line in benign_lines()[:300]:
+        line_tokens = lower_texts([line])[1][0].split()
+        plain, words, _ = plain_tokens(line_tokens)
+        for i, word in zip(plain, words, strict=True):
+            assert token_words(line_tokens[i]) == {word}, line_tokens[i]
+
+
+def test_lower_bytes_gives_the_tokens_of_lower_texts():
+    texts = [p["text"] for p in corpus_pairs()] + benign_lines()
+    texts += ["ΟΔΟΣ Σ ΣΑΣ", "İstanbul İZMİR", "a &amp; b", "x\x1ey", "tab\there", "  two  spaces "]
+    for start in range(0, len(texts), 37):
+        batch = texts[start : start + 37]
+        normalised, low = lower_bytes(batch)
+        _, lowered = lower_texts(batch, strip_latin=False)
+        pieces = low.split(SEP_BYTES)
+        assert len(pieces) == len(batch) == len(normalised)
+        for piece, want in zip(pieces, lowered, strict=True):
+            got = [lower_token(t.decode("utf-8", "surrogatepass")) for t in piece.split()]
+            assert got == want.split(), want
+
+
+def test_ascii_token_words_equal_token_words_one_by_one():
+    toks = {
+        tok
+        for line in benign_lines() + [p["text"] for p in corpus_pairs()]
+        for tok in lower_texts([line])[1][0].split()
+        if tok.isascii()
+    }
+    toks |= {"s3x!", "h0t|", "1l1", "example983.com/ad/704148", "@fenfen_lolin24", "3xo", "s.e.x", "a", "c++"}
+    toks |= {"$$", "4ss", "!", "wow!", "a-b-c", "x__y", "--", "co0ol", "k1ss,", "ta.xi", "|<", "8008", "7h3m"}
+    ordered = sorted(toks)
+    assert ascii_token_words(ordered) == [token_words(t) for t in ordered]
+    assert ascii_token_words([]) == []

@@ -8,6 +8,8 @@ import pytest
 
 import tipwatch.engine.termmatch as tm
 from tipwatch.engine.termmatch import KINDS, Match, TermMatcher
+from tipwatch.engine.termmatch._gate import has_camel
+from tipwatch.engine.termmatch._matcher import _CAMEL
 from tipwatch.engine.termmatch._scan import MAX_MATCHES
 
 from .conftest import benign_lines, corpus_pairs
@@ -126,6 +128,46 @@ def test_find_many_equals_find_and_the_gate_never_hides_a_hit(matcher):
     assert many == [matcher.find(t) for t in texts]
     # the full scan is the reference: the batch gate may only skip texts without hits
     assert many == [matcher._find_slow(t) for t in texts]
+
+
+def test_the_gate_never_hides_a_hit_in_mixed_batches(matcher):
+    # the gate's fast paths: batches normalise does not change (one test for all), tokens as
+    # UTF-8 bytes lower-cased byte by byte, plain words, ASCII tokens folded together
+    pairs = [p["text"] for p in corpus_pairs()]
+    extra = [
+        "ÉSCORT Ñiña señora, Ştiinţă DÉJÀ vu!",
+        "ΟΔΟΣ ΣΕΞ and İSTANBUL girls",
+        "call\x1eme s\x1ee\x1ex",
+        "tab\tsecks &amp; s&eacute;x",
+        "S E X,  double  spaces\n\nnew lines",
+        "example983.com/ad/704148 @h0tgirls_1 1l1|! 3sc0rt$",
+        "Wow! Team, hours. Secks? Sexxy; PROSTITUTE: done",
+        "прoститутка and cekc in a Cyrillic text",
+    ]
+    texts = [x for pair in zip(pairs, benign_lines()[: len(pairs)], strict=False) for x in pair]
+    for k, x in enumerate(extra):
+        texts.insert(k * 41 % len(texts), x)
+    many = matcher.find_many(texts)
+    assert many == [matcher._find_slow(t) for t in texts]
+    assert any(many[texts.index(x)] for x in extra)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "aB", "AB ab", "newBorn", "ÉcoleNormale", "éB", "a\u00e9B", "x yZ", "A b C", "ab\ud800Cd"],
+)
+def test_camel_case_test_agrees_with_the_regex(text):
+    assert has_camel(text) == bool(_CAMEL.search(text))
+
+
+def test_terms_without_letters_are_found_in_batches():
+    # a watchlist with a phone number: tokens without letters are learnt too, and the separator
+    # between the texts of a batch is no token of its own
+    m = TermMatcher(["07700 900123", "0044 7700", "sex"])
+    texts = ["call 07700 900123 now", "nothing here 12 34", "s3x 0044 7700!", "x", "", "07700900123"] * 9
+    many = m.find_many(texts)
+    assert many == [m._find_slow(t) for t in texts]
+    assert [h.matched for h in many[0]] == ["07700 900123"] and len(many[2]) == 2
 
 
 def test_whole_words_off_finds_substrings_but_the_allowlist_still_applies():

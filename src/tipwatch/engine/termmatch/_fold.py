@@ -23,16 +23,33 @@ All agree on the folded string (tests check it).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate, chain
 
 from tipwatch.engine.termmatch._data import fold_table
 from tipwatch.engine.text import normalise
 
-__all__ = ["SEP", "SPACED", "Folded", "fold", "fold_plain", "lower_texts", "token_words"]
+__all__ = [
+    "SEP",
+    "SEP_BYTES",
+    "SPACED",
+    "Folded",
+    "ascii_token_words",
+    "fold",
+    "fold_plain",
+    "fold_read",
+    "lower_bytes",
+    "lower_joined",
+    "lower_texts",
+    "lower_token",
+    "plain_tokens",
+    "token_words",
+]
 
 SEP = "\x1e"  # joins texts in a batch: normalise removes control characters, so no text holds one
 
@@ -52,7 +69,8 @@ def _latin_table() -> dict[int, str]:
 
 _LATIN = _latin_table()
 _LATIN_RE = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
-_LOWER_FIX = {0x130: "I"}  # "İ".lower() is two characters; every other lower() keeps one
+_LATIN_RUN = re.compile("[\u00c0-\u024f\u1e00-\u1eff]{1,64}")
+# "İ".lower() is two characters; every other lower() keeps one: "İ" is read as "I" first
 
 _LC = "".join(re.escape(c) for c in _T.leet)
 # a run of leet symbols touching a letter, not part of a longer digit run
@@ -94,7 +112,7 @@ def _punct_class() -> re.Pattern[str]:
 
 _PUNCT_ASCII = {c: " " for c in range(128) if not chr(c).isalnum() and chr(c) not in (" ", SEP)}
 _PUNCT_RE = _punct_class()
-_SQUEEZE = re.compile(r"([^\W\d_]| )\1+")
+_PUNCT_ALL = re.compile("[" + "".join(re.escape(chr(c)) for c in _PUNCT_ASCII) + "]|" + _PUNCT_RE.pattern)
 # the same squeeze as a deletion with a literal replacement: no Python call per match
 _SQUEEZE_DEL = re.compile(r"(?<=([^\W\d_]| ))\1")
 
@@ -124,8 +142,9 @@ class Folded:
 # --- steps -----------------------------------------------------------------------------------
 
 
-def _leet(t: str, alt: bool) -> tuple[str, bool]:
-    """Read leet symbols next to letters; also say whether an ambiguous symbol was read."""
+def _leet(t: str, alt: bool, where: list[int] | None = None) -> tuple[str, bool]:
+    """Read leet symbols next to letters; also say whether an ambiguous symbol was read (and
+    append to ``where`` the start of each run where one was)."""
     if not _LEET_ANY.search(t):
         return t, False
     table = {**_T.leet, **_T.leet_alt} if alt else _T.leet
@@ -144,6 +163,8 @@ def _leet(t: str, alt: bool) -> tuple[str, bool]:
                 continue
             if c in _AMBIGUOUS:
                 seen[0] = True
+                if where is not None and (not where or where[-1] != s):
+                    where.append(s)
             out.append(table[c])
         return "".join(out)
 
@@ -175,10 +196,9 @@ def _cyrillic(t: str) -> str:
 
 
 def _punct(t: str) -> str:
-    t = t.translate(_PUNCT_ASCII)
-    if not t.isascii():
-        t = _PUNCT_RE.sub(" ", t)
-    return t
+    if t.isascii():  # translate has a fast path for ASCII-to-ASCII tables, and only then
+        return t.translate(_PUNCT_ASCII)
+    return _PUNCT_ALL.sub(" ", t)
 
 
 def _collapse_fast(t: str) -> str:
@@ -190,14 +210,20 @@ def _collapse_fast(t: str) -> str:
 # --- fast path: no offsets -------------------------------------------------------------------
 
 
+def _strip_run(m: re.Match[str]) -> str:
+    return m.group().translate(_LATIN)
+
+
 def _front(text: str, strip_latin: bool = True) -> str:
+    # str.translate with a dict costs a dict look-up per character once the string is not ASCII
+    # (tens of ns each): replace only the characters that need it, run by run
     if text.isascii():
         return text.lower()
-    t = text.translate(_LOWER_FIX).lower()
+    t = (text.replace("\u0130", "I") if "\u0130" in text else text).lower()
     if "\u03c2" in t:
         t = t.replace("\u03c2", "\u03c3")
     if strip_latin and _LATIN_RE.search(t):
-        t = t.translate(_LATIN)
+        t = _LATIN_RUN.sub(_strip_run, t)
     return t
 
 
@@ -206,24 +232,141 @@ def _back(t: str, squeeze: bool = True) -> str:
     return _SQUEEZE_DEL.sub("", t) if squeeze else t
 
 
-def lower_texts(texts: Sequence[str]) -> tuple[list[str], list[str]]:
-    """``(normalised, lowered)``: lowered is lower-cased with Latin accents stripped, the input
-    of :func:`token_words`; both split into the same white-space tokens."""
-    joined = SEP.join([normalise(x).text for x in texts])
-    return joined.split(SEP), _front(joined).split(SEP)
+@functools.cache
+def _plain_class() -> re.Pattern[str]:
+    """A character that may make :func:`normalise` change a text (or a stray ``SEP``).
+
+    ASCII controls (``SEP`` aside), tab, CR and "&" always may; non-ASCII characters may unless normalise leaves
+    them alone in every context tried (Latin-1 and Latin Extended letters, mostly). Asked of
+    normalise itself once, so this stays true to it.
+    """
+    keep = []
+    for cp in chain(range(0xA0, 0x250), range(0x1E00, 0x1F00)):
+        c = chr(cp)
+        if all(normalise(x).text == x for x in (c, f"x{c}x", c + c, f"\u0430{c}\u0430", f"1{c}1")):
+            keep.append(re.escape(c))
+    return re.compile(f"[^\\n\\x1e\\x20-\\x25\\x27-\\x7e{''.join(keep)}]")
+
+
+def _is_plain(text: str) -> bool:
+    """Whether :func:`normalise` returns ``text`` unchanged (a sufficient test, not a necessary one)."""
+    return (
+        "  " not in text
+        and "\n\n" not in text
+        and " \n" not in text
+        and "\n " not in text
+        and _plain_class().search(text) is None
+    )
+
+
+def lower_joined(texts: Sequence[str], strip_latin: bool = True) -> tuple[list[str], str]:
+    """``(normalised, lowered)``: the texts normalised, and lowered (lower case, Latin accents
+    stripped unless ``strip_latin`` is false) and joined by ``SEP``, the input of
+    :func:`token_words`. Stripping is the same character by character wherever it is done, so
+    the matcher leaves it to ``token_words``, once per distinct token (a scan of every batch for
+    accented letters costs more than the whole gate).
+
+    Most batches need no normalisation at all: one test over the joined batch says so, and no
+    text is looked at alone (normalise costs microseconds per text even when it changes nothing).
+    """
+    joined = SEP.join(texts)
+    # SEP passes the character test: the count says that no text holds one of its own
+    if not _is_plain(joined) or joined.count(SEP) != len(texts) - 1:
+        joined = SEP.join([x if SEP not in x and _is_plain(x) else normalise(x).text for x in texts])
+        normalised = joined.split(SEP)
+    else:
+        normalised = list(texts)
+    return normalised, _front(joined, strip_latin)
+
+
+SEP_BYTES = SEP.encode()
+# the ASCII bytes that never make normalise change a text ("&" and controls may; SEP is checked apart)
+_PLAIN_ASCII = bytes(c for c in range(128) if c in (0x0A, 0x1E) or (0x20 <= c <= 0x7E and c != 0x26))
+
+
+def _bytes_plain(b: bytes) -> bool:
+    if b"  " in b or b"\n\n" in b or b" \n" in b or b"\n " in b:
+        return False
+    rest = b.translate(None, _PLAIN_ASCII)  # what is left: controls, "&" and non-ASCII characters
+    return not rest or _plain_class().search(rest.decode("utf-8", "surrogatepass")) is None
+
+
+def lower_bytes(texts: Sequence[str]) -> tuple[list[str], bytes]:
+    """``(normalised, lowered)``: the texts normalised, and joined by ``SEP`` as UTF-8 with the
+    ASCII letters lower-cased (``bytes.lower``).
+
+    The matcher's gate splits this into tokens: on bytes every step is a plain byte loop, where
+    one accented letter in a batch makes the same steps on ``str`` several times slower. Decode a
+    token and finish it with :func:`lower_token` to get the token of :func:`lower_texts`.
+    """
+    b = SEP.join(texts).encode("utf-8", "surrogatepass")
+    if _bytes_plain(b) and b.count(SEP_BYTES) == len(texts) - 1:
+        return list(texts), b.lower()
+    normalised = [x if SEP not in x and _is_plain(x) else normalise(x).text for x in texts]
+    return normalised, SEP.join(normalised).encode("utf-8", "surrogatepass").lower()
+
+
+def lower_token(token: str) -> str:
+    """A token of :func:`lower_bytes`, decoded, lower-cased as :func:`lower_texts` does (accents
+    kept). Lower case is the same token by token as text by text: a token ends at a space."""
+    return token if token.isascii() else _front(token, strip_latin=False)
+
+
+def lower_texts(texts: Sequence[str], strip_latin: bool = True) -> tuple[list[str], list[str]]:
+    """``(normalised, lowered)``: lowered is lower-cased with Latin accents stripped (unless
+    ``strip_latin`` is false), the input of :func:`token_words`; both split into the same
+    white-space tokens."""
+    normalised, lowered = lower_joined(texts, strip_latin)
+    return normalised, lowered.split(SEP)
+
+
+_TRAILING = ",.;:?!"
+_LOOKALIKES = "".join(_T.cyrillic)
+
+
+def plain_tokens(tokens: Sequence[str]) -> tuple[list[int], list[str], list[int]]:
+    """``(plain, words, others)``: the indices of the plain tokens, the one folded word of each
+    (``token_words`` gives just that word) and the indices of the other tokens.
+
+    A plain token is an ASCII word, maybe followed by ",.;:?!", not made only of letters with a
+    Cyrillic look-alike: the common case, folded in one ``re.sub`` for the whole batch.
+    """
+    plain: list[int] = []
+    bare: list[str] = []
+    others: list[int] = []
+    for i, tok in enumerate(tokens):
+        if tok.isascii():
+            w = tok if tok.isalpha() else tok.rstrip(_TRAILING)
+            if w.isalpha() and w.strip(_LOOKALIKES):
+                plain.append(i)
+                bare.append(w)
+                continue
+        others.append(i)
+    # words are joined by single spaces, which squeezing leaves alone
+    words = _SQUEEZE_DEL.sub("", " ".join(bare)).split(" ") if bare else []
+    return plain, words, others
 
 
 def token_words(token: str) -> set[str]:
-    """Every folded word a white-space token of :func:`lower_texts` can give, in any context.
+    """Every folded word a white-space token of :func:`lower_texts` can give, in any context
+    (Latin accents stripped or not).
 
     Both leet readings, and for a token with Latin look-alikes its Cyrillic reading too, so
     that a token-level check never misses what the in-context fold of the text produces.
     """
-    if token.isalpha() and token.isascii():  # the common case: a plain word
-        words = {_SQUEEZE_DEL.sub("", token)}
-        if _LOOKALIKE_WORD.fullmatch(token):
-            words.add(_SQUEEZE_DEL.sub("", token.translate(_CYR_TABLE)))
-        return words
+    if not token.isascii() and _LATIN_RE.search(token):
+        token = _LATIN_RUN.sub(_strip_run, token)
+    if token.isascii():
+        if token.isalpha():  # the common case: a plain word
+            words = {_SQUEEZE_DEL.sub("", token)}
+            if _LOOKALIKE_WORD.fullmatch(token):
+                words.add(_SQUEEZE_DEL.sub("", token.translate(_CYR_TABLE)))
+            return words
+        # a plain word ending a clause ("team," "hours."): the marks are no leetspeak at the end
+        # of a token and fold to a space, so the word reads as it does alone
+        word = token.rstrip(_TRAILING)
+        if word and word.isalpha() and not _LOOKALIKE_WORD.fullmatch(word):
+            return {_SQUEEZE_DEL.sub("", word)}
     words = set()
     t, ambiguous = _leet(token, alt=False)
     words.update(_back(t).split())
@@ -232,6 +375,31 @@ def token_words(token: str) -> set[str]:
     if _LOOKALIKE_ANY.search(t) and (_CYR.search(t) or _LOOKALIKE_WORD.fullmatch(t)):
         words.update(_back(t.translate(_CYR_TABLE)).split())
     return words
+
+
+def ascii_token_words(tokens: Sequence[str]) -> list[set[str]]:
+    """``[token_words(t) for t in tokens]`` for ASCII tokens without ``SEP``, folded together in
+    a few passes.
+
+    Every step reads a token as it would alone: ``SEP`` joins them, which is no letter, digit,
+    space or separator, and which no step rewrites.
+    """
+    if not tokens:
+        return []
+    where: list[int] = []
+    t, _ = _leet(SEP.join(tokens), alt=False, where=where)
+    read = t.split(SEP)
+    out = [set(part.split()) for part in _back(t).split(SEP)]
+    if where:  # the second reading, for the tokens where an ambiguous symbol was read
+        starts = list(accumulate((len(tok) + 1 for tok in tokens[:-1]), initial=0))
+        alt = sorted({bisect_right(starts, pos) - 1 for pos in where})
+        ta, _ = _leet(SEP.join([tokens[i] for i in alt]), alt=True)
+        for i, part in zip(alt, _back(ta).split(SEP), strict=True):
+            out[i].update(part.split())
+    for i, part in enumerate(read):
+        if part and not part.strip(_LOOKALIKES):  # only letters with a Cyrillic look-alike
+            out[i].update(_back(part.translate(_CYR_TABLE)).split())
+    return out
 
 
 def fold_plain(text: str, *, alt: bool = False, squeeze: bool = True, strip_latin: bool = True) -> str:
@@ -279,10 +447,6 @@ def _keep_letters(m: re.Match[str]) -> list[tuple[int, int]]:
     return [(s + k, s + k) for k, c in enumerate(m.group()) if c not in _SEP_SET]
 
 
-def _keep_first(m: re.Match[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end() - 1)]
-
-
 def fold(text: str, *, alt: bool = False) -> Folded:
     """Fold ``text`` for matching and keep the map back into it.
 
@@ -295,16 +459,42 @@ def fold(text: str, *, alt: bool = False) -> Folded:
 
     ``alt=True`` reads "1", "!" and "|" as "l" instead of "i".
     """
+    return fold_read(text, alt=alt)[0]
+
+
+def fold_read(text: str, *, alt: bool = False) -> tuple[Folded, bool]:
+    """:func:`fold`, and whether an ambiguous symbol ("1", "!", "|") was read as a letter:
+    when none was, the ``alt`` reading folds to the very same text."""
     n = normalise(text)
     t = n.text
     size = len(t)
     starts = list(n.offsets[:size])
     ends = list(n.ends[:size]) if n.ends is not None else [n.span(i, i + 1)[1] for i in range(size)]
-    t, _ = _leet(_front(t), alt)
+    t, ambiguous = _leet(_front(t), alt)
     t = _cyrillic(t)
     if SPACED.search(t):
         t, starts, ends = _delete(t, starts, ends, SPACED, _keep_letters)
     t = _punct(t)
-    t, starts, ends = _delete(t, starts, ends, _SQUEEZE, _keep_first)
+    t, starts, ends = _squeeze(t, starts, ends)
     starts.append(len(text))
-    return Folded(t, starts, ends, text)
+    return Folded(t, starts, ends, text), ambiguous
+
+
+def _squeeze(t: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+    """Squeeze repeats keeping the offsets: each deleted character hands its end to the kept
+    one before it (one Python step per deleted character, none per kept one)."""
+    gone = [m.start() for m in _SQUEEZE_DEL.finditer(t)]
+    if not gone:
+        return t, starts, ends
+    os_: list[int] = []
+    oe: list[int] = []
+    p = 0
+    for i in gone:
+        if i > p:
+            os_.extend(starts[p:i])
+            oe.extend(ends[p:i])
+        oe[-1] = ends[i]  # a deleted character always follows a kept one of its run
+        p = i + 1
+    os_.extend(starts[p:])
+    oe.extend(ends[p:])
+    return _SQUEEZE_DEL.sub("", t), os_, oe

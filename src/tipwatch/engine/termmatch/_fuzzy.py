@@ -62,8 +62,11 @@ class FuzzyIndex:
         found: set[str] = set()
         squeezed = self._squeezed.get(word, set())
         if k == 1:
-            for probe in (word, *_deletions(word)):
-                found.update(self._del.get(probe, ()))
+            probes = _deletions(word)
+            probes.add(word)
+            # most words share no deletion with a term word: one C-level intersection says so
+            for probe in self._del.keys() & probes:
+                found.update(self._del[probe])
             found.discard(word)
             hits = [w for w in found if Levenshtein.distance(word, w, score_cutoff=k) <= k or w in squeezed]
             hits.extend(w for w in squeezed if w not in found)

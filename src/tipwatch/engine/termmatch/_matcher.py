@@ -1,8 +1,12 @@
 """The term matcher: a token-level gate over batches, a full scan for the texts that pass.
 
-The common case (no hit) costs, per batch of texts: normalisation and lower-casing, one split
-into white-space tokens and a few set operations against memos. Each distinct token is folded
-once, in every reading (``token_words``), and its words classified once: does a word anchor
+The common case (no hit) costs, per batch of texts: one test that normalisation changes nothing
+(``lower_bytes``; else normalisation), lower-casing, one split of the batch's UTF-8 bytes into
+white-space tokens and a few set operations against memos (bytes, because one accented letter
+in a batch makes every ``str`` step several times slower). Each distinct token is folded once,
+in every reading (``token_words``; plain words and ASCII tokens of a batch together), and the
+new words of a batch classified together (one automaton pass each for term forms and phonetic
+keys; Metaphone and the deletion index per word): does a word anchor
 a term (the term itself, the longest word of a multi-word term, or a phonetic or fuzzy
 relative of one), hold a term inside it (which counts in compound tokens only), or is the
 token a lone letter of a spaced-out word? Only texts with such tokens are folded again with
@@ -23,8 +27,22 @@ import ahocorasick
 
 from tipwatch.engine.termmatch import _phonetic
 from tipwatch.engine.termmatch._data import allowlist_entries, fold_table, single_letter_words
-from tipwatch.engine.termmatch._fold import SEP, SPACED, Folded, fold, fold_plain, lower_texts, token_words
+from tipwatch.engine.termmatch._fold import (
+    SEP,
+    SEP_BYTES,
+    SPACED,
+    Folded,
+    ascii_token_words,
+    fold,
+    fold_plain,
+    fold_read,
+    lower_bytes,
+    lower_token,
+    plain_tokens,
+    token_words,
+)
 from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN, FuzzyIndex
+from tipwatch.engine.termmatch._gate import has_camel, one_token, texts_with
 from tipwatch.engine.termmatch._scan import KINDS, MAX_MATCHES, Match, Scan, Term, runs
 
 __all__ = ["KINDS", "MAX_MATCHES", "Match", "TermMatcher"]
@@ -43,7 +61,6 @@ _DIGIT = re.compile("[0-9]")
 _DIGIT_RUN = re.compile("[0-9]+")
 _LEET_DIGITS = frozenset(d for d in fold_table().leet if d.isdigit())
 _MARKED = re.compile(r"[#@/]|[^\W\d_][0-9]|[0-9][^\W\d_]")
-_AMBIGUOUS = frozenset(fold_table().leet_alt)  # symbols with a second reading
 
 
 def _as_pair(item: Any, index: int) -> tuple[str, Any]:
@@ -131,12 +148,13 @@ class TermMatcher:
                 if phonetic and w.isascii() and len(w) >= 3:
                     k = _phonetic.key(w)
                     if len(k) >= 2:
-                        phon[k].append((tid, j))
+                        phon[k + w[0]].append((tid, j))  # keys are upper case, w[0] lower case
                 if self._fuzzy is not None:
                     self._fuzzy.add(w, (tid, j))
         self._automaton = _build(forms)
         # a token without letters can only hit a term with digits (a phone number, an ID)
         self._digit_forms = any(not f.isalpha() and _DIGIT.search(f) for f in forms)
+        self._letterless_words = any(not _LETTER.search(w) for f in forms for w in f.split())
         self._phon = dict(phon)
         self._pkeys = _build(pkeys)
         self._word_rules = bool(self._phon) or self._fuzzy is not None
@@ -145,13 +163,13 @@ class TermMatcher:
         self._wmemo: dict[str, tuple[tuple[int, int, int], ...]] = {}
         self._flags: dict[str, int] = {}
         self._rmemo: dict[str, tuple[tuple[int, int, int], ...]] = {}
-        self._tok: dict[str, bool] = {}
+        self._tok: dict[bytes, bool] = {}
         self._canon: dict[str, tuple[bool, bool]] = {}
-        self._hot: set[str] = set()
-        self._sub: set[str] = set()
-        self._sub_marked: set[str] = set()
+        self._hot: set[bytes] = set()
+        self._sub: set[bytes] = set()
+        self._sub_marked: set[bytes] = set()
         self._common_singles = single_letter_words()
-        self._singles: set[str] = set()
+        self._singles: set[bytes] = set()
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -248,11 +266,12 @@ class TermMatcher:
         """
         if not self._terms:
             return [[] for _ in texts]
-        normalised, lowered = lower_texts(texts)
-        # every token between spaces, texts between " SEP ": a token is found with one str.find
-        joined = " " + f" {SEP} ".join(lowered).replace("\n", " ") + " "
-        tokens = set(joined.split(" "))  # normalise left single spaces: split(" ") is the fast split
-        tokens.discard("")
+        normalised, low = lower_bytes(texts)  # token_words strips accents, token by token
+        # every token between spaces, texts between " SEP ": a token is found with one find
+        joined = b" " + low.replace(SEP_BYTES, b" " + SEP_BYTES + b" ").replace(b"\n", b" ") + b" "
+        tokens = set(joined.split(b" "))  # normalise left single spaces: split(b" ") is the fast split
+        tokens.discard(b"")
+        tokens.discard(SEP_BYTES)  # between texts, never in one
         new = tokens.difference(self._tok)
         if new:
             self._learn_tokens(new)
@@ -263,115 +282,190 @@ class TermMatcher:
         out: list[list[Match]] = [[] for _ in texts]
         if not hot and not sub and not marked and not singles:
             return out
-        bounds = list(accumulate((len(x) + 3 for x in lowered[:-1]), initial=0))
-        go = set(_texts_with(joined, bounds, hot | marked))
+        bounds = list(accumulate((len(x) + 3 for x in low.split(SEP_BYTES)[:-1]), initial=0))
+        go = set(texts_with(joined, bounds, hot | marked))
         if sub:  # plain words holding a term count only in a one-token or camelCase text
-            for i in set(_texts_with(joined, bounds, sub)) - go:
-                if _one_token(normalised[i]) or _CAMEL.search(normalised[i]):
+            for i in set(texts_with(joined, bounds, sub)) - go:
+                if one_token(normalised[i]) or has_camel(normalised[i]):
                     go.add(i)
-        if singles:
-            counts = Counter(_texts_with(joined, bounds, singles))
-            go.update(i for i, n in counts.items() if n >= 2 and SPACED.search(lowered[i]))
+        if singles:  # lower case changes no letter into a non-letter: SPACED reads either alike
+            counts = Counter(texts_with(joined, bounds, singles))
+            go.update(i for i, n in counts.items() if n >= 2 and SPACED.search(normalised[i]))
         for i in sorted(go):
             out[i] = self._find_slow(texts[i])
         return out
 
-    def _learn_tokens(self, tokens: Iterable[str]) -> None:
+    def _learn_tokens(self, tokens: Iterable[bytes]) -> None:
+        """Classify new tokens (UTF-8, from the gate); the words they fold to are classified
+        together, in one batch."""
         if len(self._tok) > _MEMO_LIMIT:
             for memo in (self._tok, self._canon, self._hot, self._sub, self._sub_marked, self._singles):
                 memo.clear()
-        for tok in tokens:
-            if not self._digit_forms and not _LETTER.search(tok):
-                self._tok[tok] = False  # no letters and no term with a digit: nothing to find
+        raw = list(tokens)
+        text = [lower_token(tb.decode("utf-8", "surrogatepass")) for tb in raw]
+        flags = self._flags
+        plain, plain_words, others = plain_tokens(text)
+        pending: list[tuple[int, str, set[str] | None]] = []
+        new_words = {w for w in plain_words if w not in flags}
+        ascii_new: list[tuple[int, str]] = []
+        for i in others:
+            tok = text[i]
+            if not self._letterless_words and not _LETTER.search(tok):
+                # no letters: it folds to no letters, and no term word is without letters
+                self._tok[raw[i]] = False
                 continue
             # digit runs that cannot be leetspeak are all alike to the flags when no term holds a
             # digit: "example123.com/ad/4567" is learnt once, as "example9.com/ad/9"
             canon = tok if self._digit_forms or not _DIGIT.search(tok) else _DIGIT_RUN.sub(_inert, tok)
+            if canon in self._canon:
+                pending.append((i, canon, None))
+            elif tok.isascii() and SEP not in tok:  # SEP joins the tokens there
+                ascii_new.append((i, canon))
+            else:
+                words = token_words(tok)
+                new_words.update(w for w in words if w not in flags)
+                pending.append((i, canon, words))
+        read = ascii_token_words([text[i] for i, _ in ascii_new])
+        for (i, canon), words in zip(ascii_new, read, strict=True):
+            new_words.update(w for w in words if w not in flags)
+            pending.append((i, canon, words))
+        if new_words:
+            self._learn_flags(list(new_words))
+        for i, w in zip(plain, plain_words, strict=True):
+            f = flags[w]
+            self._note(raw[i], text[i], bool(f & _HOT), bool(f & _SUB))
+        for i, canon, words in pending:
             known = self._canon.get(canon)
             if known is None:
-                hot = sub = False
-                words = token_words(tok)
-                missing = [w for w in words if w not in self._flags]
-                if missing:
-                    self._learn_flags(missing)
+                assert words is not None
+                f = 0
                 for w in words:
-                    f = self._flags[w]
-                    hot = hot or bool(f & _HOT)
-                    sub = sub or bool(f & _SUB)
-                known = self._canon[canon] = (hot, sub)
-            if (
-                len(tok) <= 2
-                and tok[0].isalpha()
-                and (len(tok) == 1 or tok[1] in _SEP_CHARS)
-                and tok[0] not in self._common_singles
-            ):
-                self._singles.add(tok)
-            hot, sub = known
-            self._tok[tok] = hot
-            if hot:
-                self._hot.add(tok)
-            if sub:
-                # a plain word is compound only in a one-token or camelCase text; a token with
-                # #, @, / or letters next to digits may be compound wherever it stands
-                (self._sub_marked if _MARKED.search(tok) else self._sub).add(tok)
+                    f |= flags[w]
+                known = self._canon[canon] = (bool(f & _HOT), bool(f & _SUB))
+            self._note(raw[i], text[i], *known)
+
+    def _note(self, key: bytes, tok: str, hot: bool, sub: bool) -> None:
+        if len(tok) <= 2 and tok[0].isalpha() and (len(tok) == 1 or tok[1] in _SEP_CHARS):
+            if fold_plain(tok[0]) not in self._common_singles:  # "à" is the common "a"
+                self._singles.add(key)
+        self._tok[key] = hot
+        if hot:
+            self._hot.add(key)
+        if sub:
+            # a plain word is compound only in a one-token or camelCase text; a token with
+            # #, @, / or letters next to digits may be compound wherever it stands
+            (self._sub_marked if _MARKED.search(tok) else self._sub).add(key)
 
     def _learn_flags(self, words: list[str]) -> None:
-        """Classify folded words: hot (anchors a term) and/or substring candidate."""
+        """Classify new folded words: hot (anchors a term) and/or substring candidate.
+
+        The automaton and the phonetic-key automaton each run once over the whole batch of
+        words, so a word that holds nothing costs no Python call of its own there.
+        """
         if len(self._flags) > _MEMO_LIMIT:
             self._flags.clear()
+        keys: dict[str, str] = {}
         missing = [w for w in words if w not in self._memo]
         if missing and self._word_rules:
-            self._learn(missing)
+            self._learn(missing, keys)
+        sub = self._holders(words)
+        if self._pkeys is not None:
+            need = [w for w in words if w not in self._wmemo]
+            if need:
+                self._learn_windows(need, keys)
+            sub.update(w for w in words if self._wmemo[w])
+        anchors, memo, terms = self._anchors, self._memo, self._terms
         for w in words:
-            f = 0
-            if w in self._anchors:
+            f = _SUB if w in sub else 0
+            if w in anchors or any(j == terms[tid].anchor for tid, j, _ in memo.get(w, ())):
                 f |= _HOT
-            elif any(j == self._terms[tid].anchor for tid, j, _ in self._memo.get(w, ())):
-                f |= _HOT
-            if self._automaton is not None and any(n < len(w) for _, (n, _) in self._automaton.iter(w)):
-                f |= _SUB
-            if self._pkeys is not None:
-                if w not in self._wmemo:
-                    self._learn_windows((w,))
-                if self._wmemo[w]:
-                    f |= _SUB
             self._flags[w] = f
 
-    def _learn(self, words: Iterable[str]) -> None:
+    def _holders(self, words: list[str]) -> set[str]:
+        """The words that hold a term form shorter than themselves (one automaton pass)."""
+        out: set[str] = set()
+        if self._automaton is None or not words:
+            return out
+        joined = SEP.join(words)  # no form holds SEP, so no hit straddles two words
+        starts = list(accumulate((len(w) + 1 for w in words[:-1]), initial=0))
+        for end, (n, _) in self._automaton.iter(joined):
+            i = bisect_right(starts, end) - 1
+            if n < len(words[i]):
+                out.add(words[i])
+        return out
+
+    def _learn(self, words: Iterable[str], keys: dict[str, str] | None = None) -> None:
+        """Phonetic and fuzzy relatives of each word (``keys`` collects the Metaphone keys)."""
         if len(self._memo) > _MEMO_LIMIT:
             self._memo.clear()
         fuzzy = self._fuzzy
+        phon = self._phon
+        terms = self._terms
+        memo = self._memo
+        metaphone = _phonetic.key
         for w in words:
             rels: list[tuple[int, int, str]] = []
             if w.isalpha():
-                if self._phon and w.isascii() and len(w) >= 3:
-                    for tid, j in self._phon.get(_phonetic.key(w), ()):
-                        tw = self._terms[tid].words[j]
+                if phon and len(w) >= 3 and w.isascii():
+                    k = metaphone(w)
+                    if keys is not None:
+                        keys[w] = k
+                    # indexed by key and first letter: sounds_alike needs the same first letter
+                    for tid, j in phon.get(k + w[0], ()):
+                        tw = terms[tid].words[j]
                         if tw != w and _phonetic.sounds_alike(w, tw):
                             rels.append((tid, j, "phonetic"))
                 if fuzzy is not None and len(w) >= MIN_FUZZY_LEN:
-                    seen = {(r[0], r[1]) for r in rels}
-                    for tid, j in fuzzy.lookup(w):
-                        if (tid, j) not in seen:
-                            rels.append((tid, j, "fuzzy"))
-            self._memo[w] = tuple(rels)
+                    found = fuzzy.lookup(w)
+                    if found:
+                        seen = {(r[0], r[1]) for r in rels}
+                        rels.extend((tid, j, "fuzzy") for tid, j in found if (tid, j) not in seen)
+            memo[w] = tuple(rels) if rels else ()
 
-    def _learn_windows(self, words: Iterable[str]) -> None:
+    def _learn_windows(self, words: Iterable[str], keys: dict[str, str] | None = None) -> None:
         """Phonetic windows of each word, from a memo per run of letters (runs repeat more than
-        words: "example" in "example123", "example77")."""
+        words: "example" in "example123", "example77"). The keys of the new runs go through the
+        key automaton together; only runs with a term key inside are searched for windows."""
         if len(self._wmemo) > _MEMO_LIMIT:
             self._wmemo.clear()
             self._rmemo.clear()
         assert self._pkeys is not None
+        rmemo = self._rmemo
+        spans: list[tuple[str, list[tuple[int, int]]]] = []
+        new: dict[str, str] = {}
         for w in words:
-            found: list[tuple[int, int, int]] = []
-            for a, b in _phonetic.run_spans(w):
+            if 3 <= len(w) <= 64 and w.isalpha() and w.isascii():
+                sp = [(0, len(w))]
+            else:
+                sp = list(_phonetic.run_spans(w))
+            spans.append((w, sp))
+            for a, b in sp:
                 run = w[a:b]
-                hits = self._rmemo.get(run)
-                if hits is None:
-                    hits = self._rmemo[run] = self._run_windows(run)
-                found.extend((tid, a + s, a + e) for tid, s, e in hits)
-            self._wmemo[w] = tuple(found)
+                if run not in rmemo and run not in new:
+                    k = keys.get(run) if keys is not None else None
+                    new[run] = k if k is not None else _phonetic.key(run)
+        if new:
+            runs_ = list(new)
+            for run in runs_:
+                rmemo[run] = ()
+            joined = SEP.join(new.values())
+            starts = list(accumulate((len(k) + 1 for k in list(new.values())[:-1]), initial=0))
+            tids: dict[int, set[int]] = defaultdict(set)
+            for end, (_, ids) in self._pkeys.iter(joined):
+                tids[bisect_right(starts, end) - 1].update(ids)
+            for i, ids in tids.items():
+                run = runs_[i]
+                cands = [(tid, self._terms[tid].compact, self._terms[tid].pkey) for tid in sorted(ids)]
+                rmemo[run] = tuple(_phonetic.windows(run, cands))
+        wmemo = self._wmemo
+        for w, sp in spans:
+            if len(sp) == 1 and sp[0] == (0, len(w)):  # the word is one run: its windows as they are
+                wmemo[w] = rmemo[w]
+                continue
+            found: list[tuple[int, int, int]] = []
+            for a, b in sp:
+                found.extend((tid, a + s, a + e) for tid, s, e in rmemo[w[a:b]])
+            wmemo[w] = tuple(found)
 
     def _run_windows(self, run: str) -> tuple[tuple[int, int, int], ...]:
         assert self._pkeys is not None
@@ -387,9 +481,9 @@ class TermMatcher:
 
     def _find_slow(self, orig: str) -> list[Match]:
         best: dict[tuple[int, int, int], str] = {}
-        f = fold(orig)
+        f, ambiguous = fold_read(orig)
         self._scan(f, best)
-        if not _AMBIGUOUS.isdisjoint(orig):
+        if ambiguous:  # otherwise the second reading is the same text
             fa = fold(orig, alt=True)
             if fa.text != f.text:
                 self._scan(fa, best)
@@ -434,28 +528,6 @@ def _split_forms(words: tuple[str, ...]) -> list[str]:
 def _inert(m: re.Match[str]) -> str:
     run = m.group()
     return "9" if len(run) > 8 or not _LEET_DIGITS.issuperset(run) else run
-
-
-def _one_token(norm: str) -> bool:
-    # normalise has collapsed white space to one " " or "\n"; ignore it at either end
-    end = len(norm) - 1
-    return norm.find(" ", 1, end) < 0 and norm.find("\n", 1, end) < 0
-
-
-def _texts_with(joined: str, bounds: list[int], tokens: set[str]) -> list[int]:
-    """Index of the text (starting at ``bounds`` in ``joined``) of each occurrence of the tokens.
-
-    ``joined`` has a space before and after every token, so " token " finds exactly the token.
-    """
-    out: list[int] = []
-    for tok in tokens:
-        needle = f" {tok} "
-        step = len(needle) - 1  # the next token may share the trailing space
-        pos = joined.find(needle)
-        while pos >= 0:
-            out.append(bisect_right(bounds, pos) - 1)
-            pos = joined.find(needle, pos + step)
-    return out
 
 
 def _build(forms: dict[str, list[int]]) -> ahocorasick.Automaton | None:

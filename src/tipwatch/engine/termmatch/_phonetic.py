@@ -8,6 +8,7 @@ belong in the allowlist.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -24,6 +25,7 @@ def key(word: str) -> str:
     return jellyfish.metaphone(word)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # term words come back again and again
 def vowel_skeleton(word: str) -> tuple[str, ...]:
     """First letter of each vowel group, "y" read as "i": ("a", "e") for "raype" and "rape"."""
     return tuple("i" if g[0] == "y" else g[0] for g in _GROUPS.findall(word))

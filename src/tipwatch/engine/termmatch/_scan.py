@@ -87,6 +87,7 @@ class Scan:
         self.t = f.text
         self.best = best
         self.spans = [mm.span() for mm in _WORDS.finditer(self.t)]
+        self.words_ = [self.t[a:b] for a, b in self.spans]
         self.starts = [s for s, _ in self.spans]
         self.single = _WS.search(f.original.strip()) is None
         self._compound: dict[int, bool] = {}
@@ -216,15 +217,20 @@ class Scan:
 
     def words(self) -> None:
         m = self.m
-        words = [self.t[a:b] for a, b in self.spans]
-        missing = [w for w in set(words) if w not in m._memo]
+        words = self.words_
+        distinct = set(words)
+        missing = distinct.difference(m._memo)
         if missing:
             m._learn(missing)
         memo = m._memo
+        # most words relate to no term: find the few that do with set operations, not a loop
+        related = {w for w in distinct if memo[w]}
         for wi, w in enumerate(words):
             if self.full:
                 return
-            for tid, j, _kind in memo.get(w, ()):
+            if w not in related:
+                continue
+            for tid, j, _kind in memo[w]:
                 term = m._terms[tid]
                 first = wi - j
                 k = len(term.words)
@@ -246,16 +252,22 @@ class Scan:
 
     def windows(self) -> None:
         m = self.m
-        for wi, (ws, we) in enumerate(self.spans):
+        words = self.words_
+        distinct = set(words)
+        missing = distinct.difference(m._wmemo)
+        if missing:
+            m._learn_windows(list(missing))
+        wmemo = m._wmemo
+        windowed = {w for w in distinct if wmemo[w]}
+        if not windowed:
+            return
+        for wi, (ws, _) in enumerate(self.spans):
             if self.full:
                 return
-            w = self.t[ws:we]
-            found = m._wmemo.get(w)
-            if found is None:
-                m._learn_windows((w,))
-                found = m._wmemo[w]
-            if not found or not self.compound(wi):
+            w = words[wi]
+            if w not in windowed or not self.compound(wi):
                 continue
+            found = wmemo[w]
             for tid, a, b in found:
                 if not self.dropped(ws + a, ws + b, tid):
                     self.add(ws + a, ws + b, tid, "phonetic")
