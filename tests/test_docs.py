@@ -37,7 +37,7 @@ def test_every_setting_in_settings_is_documented():
 
     settings_src = (DOCS.parent / "src" / "tipwatch" / "web" / "settings.py").read_text(encoding="utf-8")
     names = set(re.findall(r"os\.environ\.get\(\"([A-Z_]+)\"", settings_src))
-    names |= set(re.findall(r"_env_bool\(\"([A-Z_]+)\"", settings_src))
+    names |= set(re.findall(r"_env_(?:bool|int)\(\"([A-Z_]+)\"", settings_src))
     assert {"DATABASE_URL", "TIPWATCH_HOME", "SECRET_KEY", "DEBUG"} <= names
     doc = (DOCS / "configuration.md").read_text(encoding="utf-8")
     assert [n for n in sorted(names) if f"`{n}`" not in doc] == []

@@ -87,6 +87,32 @@ ALLOWED_HOSTS: list[str] = ["127.0.0.1", "localhost"] + [
 if DEBUG:
     ALLOWED_HOSTS.append("testserver")
 
+# Behind a TLS-terminating reverse proxy: name the public origins (for CSRF's Origin check) and
+# let Django trust the proxy's X-Forwarded-Proto header. Only set this when a proxy is in front.
+CSRF_TRUSTED_ORIGINS: list[str] = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+if _env_bool("TIPWATCH_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise ImproperlyConfigured(f"setting {name}: expected a positive whole number, got {raw[:20]!r}")
+    return value
+
+
+# The public "check a job offer" page: checks per client (hashed IP) per window of seconds.
+TIPWATCH_CHECK_RATE_LIMIT: int = _env_int("TIPWATCH_CHECK_RATE_LIMIT", 30)
+TIPWATCH_CHECK_RATE_WINDOW: int = _env_int("TIPWATCH_CHECK_RATE_WINDOW", 600)
+
 BASE_DIR = Path(__file__).resolve().parent
 
 INSTALLED_APPS = [

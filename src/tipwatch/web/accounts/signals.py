@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -30,5 +32,11 @@ def _on_logout(sender, request, user, **kwargs):
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     # A mistyped password sometimes lands in the username box: store a digest, not the text.
     username = str(credentials.get("username", ""))
-    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:16]
-    audit.record("auth.login_failed", username_sha256=digest)
+    # Keyed (HMAC with the secret key), so a password typed as a username cannot be recovered
+    # from the audit log with a wordlist; the same username still gives the same digest.
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        b"login-failed\x1f" + username.strip().casefold().encode(),
+        hashlib.sha256,
+    ).hexdigest()[:16]
+    audit.record("auth.login_failed", username_hmac=digest)

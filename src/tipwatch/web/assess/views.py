@@ -181,6 +181,14 @@ def _export_records(org) -> list[dict]:
     return out
 
 
+def _csv_cell(value):
+    """Neutralise spreadsheet formulas: ad text is written by traffickers, and a cell starting
+    with = + - @ (or a tab/CR) would run as a formula when an analyst opens the export."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 @role_required(*REVIEW_ROLES)
 def review_export(request, fmt: str):
     org = request.organisation
@@ -197,7 +205,8 @@ def review_export(request, fmt: str):
         writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for r in records:
-            writer.writerow({**r, "indicators": " ".join(r["indicators"])})
+            row = {**r, "indicators": " ".join(r["indicators"])}
+            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="review-feedback-{stamp}.{fmt}"'
     return response

@@ -12,7 +12,7 @@ import re
 __all__ = ["RedactFilter", "redact"]
 
 # Bounded, linear: a '?' then up to 8 KiB of non-space characters.
-_QUERY = re.compile(r"\?[^\s\"']{0,8192}")
+_QUERY = re.compile(r"\?\S*")  # everything up to white space: names such as O'Brien included
 
 
 def redact(text: str) -> str:

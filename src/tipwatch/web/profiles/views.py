@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min
 from django.db.models.functions import Coalesce
@@ -57,7 +59,7 @@ def site_index(request):
     return render(
         request,
         "profiles/site_index.html",
-        {"page": page, "q": q, "filter_query": f"q={q}" if q else ""},
+        {"page": page, "q": q, "filter_query": urlencode({"q": q}) if q else ""},
     )
 
 

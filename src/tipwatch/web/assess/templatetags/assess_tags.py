@@ -53,3 +53,11 @@ def can_watch(membership) -> bool:
     from tipwatch.web.watch.views import WATCH_ROLES
 
     return membership is not None and getattr(membership, "role", None) in WATCH_ROLES
+
+
+@register.filter
+def can_see_ads(membership) -> bool:
+    """True when the membership's role may open the ads, runs and site pages (for the nav links)."""
+    from tipwatch.web.ads.views import AD_ROLES
+
+    return membership is not None and getattr(membership, "role", None) in AD_ROLES
