@@ -1,0 +1,28 @@
+"""Linking ads into the operations behind them.
+
+* :mod:`~tipwatch.engine.link.templates`: near-duplicate texts (MinHash LSH over masked
+  shingles) grouped into templates, each described by its constant text and varying slots.
+* :mod:`~tipwatch.engine.link.images`: perceptual hashes (PDQ) of ad images, a content-addressed
+  image store, and a multi-index-hashing index for near matches within a Hamming radius.
+"""
+
+from tipwatch.engine.link.images import (
+    ContentStore,
+    ImageHash,
+    ImageIndex,
+    hamming,
+    image_hashes,
+)
+from tipwatch.engine.link.templates import Slot, Template, TemplateIndex, masked_tokens
+
+__all__ = [
+    "ContentStore",
+    "ImageHash",
+    "ImageIndex",
+    "Slot",
+    "Template",
+    "TemplateIndex",
+    "hamming",
+    "image_hashes",
+    "masked_tokens",
+]
