@@ -20,9 +20,9 @@ from tipwatch.demo import generate
 from tipwatch.engine.extract import extract_ad
 from tipwatch.engine.indicators import assess_many, load_catalogue
 from tipwatch.engine.indicators.calibrate import (
-    band_table,
+    bands_markdown,
     fit_weights,
-    indicator_table,
+    indicators_markdown,
     markdown_table,
     pr_auc,
     roc_auc,
@@ -94,13 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "## Bands",
         "",
-        markdown_table(
-            ["band", "ads", "positives", "precision", "recall"],
-            [
-                [b.band, b.ads, b.positives, b.precision, b.recall]
-                for b in band_table([r.band for r in res], labels, [b.name for b in cat.bands][::-1])
-            ],
-        ),
+        bands_markdown([r.band for r in res], labels, [b.name for b in cat.bands][::-1]),
         "",
         "Band by true kind (ads):",
         "",
@@ -126,7 +120,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     weights = {i.id: i.weight for i in cat.indicators}
     fired = [[f.id for f in r.indicators] for r in res]
-    rows = indicator_table(fired, labels, weights)
     lines += [
         "",
         "## Indicators",
@@ -134,10 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         "Support: ads it fired on; precision: share of those that are positive; lift: precision / "
         f"base rate ({sum(labels) / n:.3f}); recall: share of all positives it fired on.",
         "",
-        markdown_table(
-            ["indicator", "weight", "support", "positives", "precision", "lift", "recall"],
-            [[r.id, r.weight, r.support, r.positives, r.precision, r.lift, r.recall] for r in rows],
-        ),
+        indicators_markdown(fired, labels, weights),
     ]
     if args.fit:
         intercept, fit = fit_weights(fired, labels, weights, weight_range=cat.weight_range)

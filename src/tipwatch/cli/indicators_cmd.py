@@ -227,8 +227,9 @@ def evaluate(
 ) -> None:
     """Report each indicator's support, precision and lift, and the score's ROC-AUC and PR-AUC."""
     from tipwatch.engine.indicators.calibrate import (
-        band_table,
+        bands_markdown,
         indicator_table,
+        indicators_markdown,
         markdown_table,
         pr_auc,
         roc_auc,
@@ -237,9 +238,9 @@ def evaluate(
     cat, results, labels = _labelled(labelled, network, _check_region(region), _check_kind(kind))
     scores = [r.score for r in results]
     n, n_pos = len(labels), sum(labels)
-    rows = indicator_table(
-        [[f.id for f in r.indicators] for r in results], labels, {i.id: i.weight for i in cat.indicators}
-    )
+    fired = [[f.id for f in r.indicators] for r in results]
+    weights = {i.id: i.weight for i in cat.indicators}
+    rows = indicator_table(fired, labels, weights)
     text = "\n".join(
         [
             f"# Indicator evaluation: {labelled.name}",
@@ -251,24 +252,11 @@ def evaluate(
             "",
             "## Bands",
             "",
-            markdown_table(
-                ["band", "ads", "positives", "precision", "recall"],
-                [
-                    [b.band, b.ads, b.positives, b.precision, b.recall]
-                    for b in band_table([r.band for r in results], labels, [b.name for b in cat.bands][::-1])
-                ],
-            ),
+            bands_markdown([r.band for r in results], labels, [b.name for b in cat.bands][::-1]),
             "",
             "## Indicators",
             "",
-            markdown_table(
-                ["indicator", "weight", "support", "positives", "precision", "lift", "recall"],
-                [
-                    [r.id, r.weight, r.support, r.positives, r.precision, r.lift, r.recall]
-                    for r in rows
-                    if r.support
-                ],
-            ),
+            indicators_markdown(fired, labels, weights, only_fired=True),
             "",
             f"Never fired: {', '.join(r.id for r in rows if not r.support) or 'none'}.",
             "",

@@ -29,8 +29,10 @@ __all__ = [
     "FitRow",
     "IndicatorRow",
     "band_table",
+    "bands_markdown",
     "fit_weights",
     "indicator_table",
+    "indicators_markdown",
     "markdown_table",
     "pr_auc",
     "roc_auc",
@@ -267,3 +269,30 @@ def weights_yaml(
             f"coefficient: {r.coefficient:.4f}, support: {r.support}}}"
         )
     return "\n".join(lines) + "\n"
+
+
+def bands_markdown(bands: Sequence[str], labels: Sequence[int], order: Sequence[str]) -> str:
+    """The per-band table (ads, positives, precision, recall) as markdown, highest band first."""
+    return markdown_table(
+        ["band", "ads", "positives", "precision", "recall"],
+        [[b.band, b.ads, b.positives, b.precision, b.recall] for b in band_table(bands, labels, order)],
+    )
+
+
+def indicators_markdown(
+    fired: Sequence[Sequence[str]],
+    labels: Sequence[int],
+    weights: dict[str, int],
+    *,
+    only_fired: bool = False,
+) -> str:
+    """The per-indicator table (weight, support, positives, precision, lift, recall) as markdown."""
+    rows = indicator_table(fired, labels, weights)
+    return markdown_table(
+        ["indicator", "weight", "support", "positives", "precision", "lift", "recall"],
+        [
+            [r.id, r.weight, r.support, r.positives, r.precision, r.lift, r.recall]
+            for r in rows
+            if r.support or not only_fired
+        ],
+    )
