@@ -8,7 +8,16 @@ from __future__ import annotations
 import typer
 
 from tipwatch import __version__
-from tipwatch.cli import audit_cmd, demo_cmd, engine_cmd, indicators_cmd, ingest_cmd, watch_cmd, web_cmd
+from tipwatch.cli import (
+    audit_cmd,
+    demo_cmd,
+    engine_cmd,
+    indicators_cmd,
+    ingest_cmd,
+    link_cmd,
+    watch_cmd,
+    web_cmd,
+)
 
 __all__ = ["app", "main"]
 
@@ -40,6 +49,7 @@ engine_cmd.register(app)
 ingest_cmd.register(app)
 watch_cmd.register(app)
 indicators_cmd.register(app)
+link_cmd.register(app)
 web_cmd.register(app)
 app.add_typer(demo_cmd.demo_app, name="demo")
 app.add_typer(audit_cmd.audit_app, name="audit")
