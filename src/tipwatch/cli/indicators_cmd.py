@@ -33,32 +33,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(indicators_app, name="indicators")
 
 
-def _error(lineno: int, code: str, reason: str, rec_id: Any = None) -> dict[str, Any]:
-    return {"id": rec_id, "line": lineno, "error": {"code": code, "reason": reason}}
-
-
 def read_records(fp: Any) -> Iterator[tuple[int, Any, dict[str, Any] | None]]:
     """``(line, Ad or error object, decoded record)`` per non-blank JSON Lines record, in order."""
-    from tipwatch.engine.pipeline import MAX_LINE_BYTES, _loads, iter_lines
-    from tipwatch.engine.types import AdError, ad_from_dict
+    from tipwatch.engine.pipeline import iter_lines, read_ads
 
-    for lineno, line in enumerate(iter_lines(fp), 1):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if len(stripped) > MAX_LINE_BYTES or stripped.startswith(b"\x00too-long"):
-            yield lineno, _error(lineno, "jsonl.too_long", "line over 16 MB"), None
-            continue
-        try:
-            data = _loads(stripped.decode("utf-8", errors="replace"))
-        except ValueError as exc:
-            yield lineno, _error(lineno, "jsonl.bad_json", f"invalid JSON: {exc}"), None
-            continue
-        try:
-            yield lineno, ad_from_dict(data), data
-        except AdError as exc:
-            rec_id = data.get("id") if isinstance(data, dict) else None
-            yield lineno, _error(lineno, exc.code, str(exc), rec_id), None
+    return read_ads(iter_lines(fp))
 
 
 def _check_kind(kind: str | None) -> str | None:

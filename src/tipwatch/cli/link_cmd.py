@@ -18,21 +18,6 @@ def register(app: typer.Typer) -> None:
     app.command("link")(link)
 
 
-def _records(fp: Any) -> Any:
-    """(line number, ad dict or None) for every non-blank line; None marks an unreadable line."""
-    from tipwatch.engine.pipeline import iter_lines
-
-    for lineno, line in enumerate(iter_lines(fp), 1):
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            data = json.loads(line.decode("utf-8", errors="replace"))
-        except ValueError:
-            data = None
-        yield lineno, data
-
-
 def link(
     source: str = typer.Argument("-", help="JSON Lines file of ads, or '-' for stdin."),
     out: str = typer.Option(None, "--out", "-o", help="Write results here (default: stdout)."),
@@ -56,23 +41,19 @@ def link(
             )
         raise typer.Exit(2)
 
-    from tipwatch.engine import AdError, ad_from_dict
+    from tipwatch.engine import Ad
     from tipwatch.engine.extract import extract_ad
     from tipwatch.engine.link import EntityGraph, TemplateIndex
+    from tipwatch.engine.pipeline import iter_lines, read_ads
 
     templates = TemplateIndex()
     graph = EntityGraph()
     rows: list[tuple[str | None, int, str | None]] = []  # (ad id, line, error code): memory-light
     images = _Images()
     with open_input(source) as fp:
-        for lineno, data in _records(fp):
-            if data is None:
-                rows.append((None, lineno, "jsonl.bad_json"))
-                continue
-            try:
-                ad = ad_from_dict(data)
-            except AdError as exc:
-                rows.append((None, lineno, exc.code))
+        for lineno, ad, _data in read_ads(iter_lines(fp)):
+            if not isinstance(ad, Ad):  # an error object from the shared JSON Lines reader
+                rows.append((None, lineno, ad["error"]["code"]))
                 continue
             if ad.id in graph:
                 rows.append((None, lineno, "ad.duplicate_id"))

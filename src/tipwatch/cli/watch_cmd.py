@@ -40,40 +40,21 @@ def load_terms(path: Path) -> list[str]:
     return terms
 
 
-def _error(lineno: int, code: str, reason: str, rec_id: Any = None) -> dict[str, Any]:
-    return {"id": rec_id, "line": lineno, "error": {"code": code, "reason": reason}}
-
-
 def watch_lines(lines: Iterable[bytes], matcher: Any) -> Iterator[dict[str, Any]]:
     """One result per non-blank JSON Lines record, in order (see :func:`watch`)."""
-    from tipwatch.engine.pipeline import MAX_LINE_BYTES
-
-    try:
-        import orjson
-
-        loads = orjson.loads
-        bad: tuple[type[Exception], ...] = (orjson.JSONDecodeError,)
-    except ImportError:  # pragma: no cover
-        import json
-
-        loads = json.loads
-        bad = (json.JSONDecodeError,)
+    from tipwatch.engine.pipeline import BLANK, decode_line, line_error
 
     def parse(line: bytes, lineno: int) -> tuple[Any, list[tuple[str, str]]] | dict[str, Any] | None:
-        stripped = line.strip()
-        if not stripped:
+        data, error = decode_line(line, lineno)
+        if data is BLANK:
             return None
-        if len(stripped) > MAX_LINE_BYTES or stripped.startswith(b"\x00too-long"):
-            return _error(lineno, "jsonl.too_long", "line over 16 MB")
-        try:
-            data = loads(stripped.decode("utf-8", errors="replace"))
-        except bad as exc:
-            return _error(lineno, "jsonl.bad_json", f"invalid JSON: {exc}")
+        if error is not None:
+            return error
         if not isinstance(data, dict):
-            return _error(lineno, "watch.not_object", "each line must be a JSON object with an 'id'")
+            return line_error(lineno, "watch.not_object", "each line must be a JSON object with an 'id'")
         fields = [(f, data[f]) for f in FIELDS if isinstance(data.get(f), str)]
         if not fields:
-            return _error(
+            return line_error(
                 lineno, "watch.no_text", f"no text field: give one of {', '.join(FIELDS)}", data.get("id")
             )
         return data.get("id"), fields

@@ -35,7 +35,17 @@ except ImportError:  # pragma: no cover
 from tipwatch.engine.extract import extract_ad
 from tipwatch.engine.types import AdError, ad_from_dict
 
-__all__ = ["MAX_LINE_BYTES", "dumps", "extract_line", "extract_lines", "iter_lines"]
+__all__ = [
+    "BLANK",
+    "MAX_LINE_BYTES",
+    "decode_line",
+    "dumps",
+    "extract_line",
+    "extract_lines",
+    "iter_lines",
+    "line_error",
+    "read_ads",
+]
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
@@ -71,26 +81,59 @@ def _clean_bytes(line: bytes) -> bytes:
         return line.decode("utf-8", errors="replace").encode("utf-8")
 
 
-def extract_line(line: bytes, lineno: int, region: str | None = None) -> dict[str, Any] | None:
-    """Extract one JSON Lines record. Returns None for a blank line, an error object for a bad one."""
+BLANK = object()  # decode_line's marker for a blank line (skipped, no output)
+
+
+def line_error(lineno: int, code: str, reason: str, rec_id: Any = None) -> dict[str, Any]:
+    """The error object that stands in place of an unreadable line in every JSON Lines output."""
+    return {"id": rec_id, "line": lineno, "error": {"code": code, "reason": reason}}
+
+
+def decode_line(line: bytes, lineno: int) -> tuple[Any, dict[str, Any] | None]:
+    """``(decoded JSON value, None)``, ``(None, error object)``, or ``(BLANK, None)`` for a blank line.
+
+    The one place that reads a JSON Lines record: over-long lines (see :func:`iter_lines`),
+    invalid UTF-8 (repaired) and invalid JSON are handled the same way by every command.
+    """
     stripped = line.strip()
     if not stripped:
-        return None
+        return BLANK, None
     if stripped == _TOO_LONG.strip() or len(stripped) > MAX_LINE_BYTES:
-        return {"id": None, "line": lineno, "error": {"code": "jsonl.too_long", "reason": "line over 16 MB"}}
+        return None, line_error(lineno, "jsonl.too_long", "line over 16 MB")
     try:
-        data = _loads(_clean_bytes(stripped))
+        return _loads(_clean_bytes(stripped)), None
     except _JSONError as exc:
-        return {
-            "id": None,
-            "line": lineno,
-            "error": {"code": "jsonl.bad_json", "reason": f"invalid JSON: {exc}"},
-        }
+        return None, line_error(lineno, "jsonl.bad_json", f"invalid JSON: {exc}")
+
+
+def read_ads(lines: Iterable[bytes]) -> Iterator[tuple[int, Any, dict[str, Any] | None]]:
+    """``(line number, Ad or error object, decoded record or None)`` per non-blank line, in order."""
+    for lineno, line in enumerate(lines, 1):
+        data, error = decode_line(line, lineno)
+        if data is BLANK:
+            continue
+        if error is not None:
+            yield lineno, error, None
+            continue
+        try:
+            yield lineno, ad_from_dict(data), data
+        except AdError as exc:
+            rec_id = data.get("id") if isinstance(data, dict) else None
+            yield lineno, line_error(lineno, exc.code, str(exc), rec_id), None
+
+
+def extract_line(line: bytes, lineno: int, region: str | None = None) -> dict[str, Any] | None:
+    """Extract one JSON Lines record. Returns None for a blank line, an error object for a bad one."""
+    data, error = decode_line(line, lineno)
+    if data is BLANK:
+        return None
+    if error is not None:
+        return error
     try:
         ad = ad_from_dict(data)
     except AdError as exc:
         ad_id = data.get("id") if isinstance(data, dict) else None
-        return {"id": ad_id, "line": lineno, "error": {"code": exc.code, "reason": str(exc)}}
+        return line_error(lineno, exc.code, str(exc), ad_id)
     return extract_ad(ad, region=region).to_dict()
 
 
