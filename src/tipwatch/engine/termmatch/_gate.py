@@ -1,11 +1,15 @@
-"""Helpers of the matcher's batch gate: finding which texts of a batch hold given tokens, and
-cheap tests on a text (camelCase, a single token) made with byte loops, not the regex engine."""
+"""Helpers of the matcher's batch gate: finding which texts of a batch hold given tokens, cheap
+tests on a text or a batch (camelCase, a single token) made with byte loops, not the regex engine,
+and the canonical form of a token that its digit runs do not change (the memo key)."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
-__all__ = ["has_camel", "one_token", "texts_with"]
+from tipwatch.engine.termmatch._data import fold_table
+
+__all__ = ["any_camel", "canonical", "has_camel", "one_token", "texts_with"]
 
 # ASCII lower-case letters to "a", upper-case to "A", every other byte to a space
 _CAMEL_TABLE = bytes(
@@ -17,6 +21,20 @@ def has_camel(text: str) -> bool:
     """Whether an ASCII lower-case letter is followed by an upper-case one (the regex ``[a-z][A-Z]``),
     with byte loops instead of the regex engine."""
     return b"aA" in text.encode("utf-8", "surrogatepass").translate(_CAMEL_TABLE)
+
+
+# ASCII lower-case letters to "a", upper-case to "B", every other byte to a space
+_CAMEL_BYTES = bytes(
+    ord("a") if 0x61 <= c <= 0x7A else ord("B") if 0x41 <= c <= 0x5A else 0x20 for c in range(256)
+)
+# a two-byte literal: the regex engine's literal search beats ``in`` on text that is nearly all "a"
+_CAMEL_PAIR = re.compile(b"aB")
+
+
+def any_camel(raw: bytes) -> bool:
+    """Whether an ASCII lower-case letter is followed by an upper-case one anywhere in ``raw``
+    (a whole batch at once: one ``translate`` and one literal search)."""
+    return _CAMEL_PAIR.search(raw.translate(_CAMEL_BYTES)) is not None
 
 
 def one_token(norm: str) -> bool:
@@ -40,3 +58,37 @@ def texts_with(joined: bytes, bounds: list[int], tokens: set[bytes]) -> list[int
             out.append(bisect_right(bounds, pos) - 1)
             pos = joined.find(needle, pos + step)
     return out
+
+
+_DIGIT = re.compile("[0-9]")
+_DIGIT_RUN = re.compile("[0-9]+")
+_LEET_DIGITS = frozenset(d for d in fold_table().leet if d.isdigit())
+# a run of digits between ASCII marks that are no leetspeak (or a token edge): it folds to a word of
+# digits alone, whatever its value, so "example12.com/ad/4567" and ".../ad/8910" are alike to the
+# flags when no term word is without letters (the run touches no letter and no leet symbol)
+_FREE_MARKS = "".join(
+    re.escape(c) for c in map(chr, range(0x21, 0x7F)) if not c.isalnum() and c not in fold_table().leet
+)
+_FREE_DIGITS = re.compile(rf"(?<![^{_FREE_MARKS}])[0-9]{{3,40}}(?![^{_FREE_MARKS}])")
+
+
+def _inert(m: re.Match[str]) -> str:
+    run = m.group()
+    return "9" if len(run) > 8 or not _LEET_DIGITS.issuperset(run) else run
+
+
+def canonical(token: str, digit_forms: bool, letterless_words: bool) -> str:
+    """The token with the digit runs that cannot change its flags made alike: tokens with the
+    same canonical form are learnt once.
+
+    When no term holds a digit, every run that cannot be leetspeak is alike ("example123.com/ad/4567"
+    is learnt as "example9.com/ad/9"); when terms hold digits but no term word is digits alone,
+    only the runs that touch no letter are ("example123.com/ad/000").
+    """
+    if not _DIGIT.search(token):
+        return token
+    if not digit_forms:
+        return _DIGIT_RUN.sub(_inert, token)
+    if not letterless_words:  # such a run folds to a word of digits alone, which is nothing
+        return _FREE_DIGITS.sub("000", token)
+    return token

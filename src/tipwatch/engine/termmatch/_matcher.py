@@ -1,17 +1,18 @@
 """The term matcher: a token-level gate over batches, a full scan for the texts that pass.
 
 The common case (no hit) costs, per batch of texts: one test that normalisation changes nothing
-(``lower_bytes``; else normalisation), lower-casing, one split of the batch's UTF-8 bytes into
+(``joined_bytes``; else normalisation), lower-casing, one split of the batch's UTF-8 bytes into
 white-space tokens and a few set operations against memos (bytes, because one accented letter
 in a batch makes every ``str`` step several times slower). Each distinct token is folded once,
 in every reading (``token_words``; plain words and ASCII tokens of a batch together), and the
 new words of a batch classified together (one automaton pass each for term forms and phonetic
-keys; Metaphone and the deletion index per word): does a word anchor
-a term (the term itself, the longest word of a multi-word term, or a phonetic or fuzzy
-relative of one), hold a term inside it (which counts in compound tokens only), or is the
-token a lone letter of a spaced-out word? Only texts with such tokens are folded again with
-offsets and scanned in full by the automaton, the word memos and the phonetic windows
-(``_scan.Scan``); a test checks that the gate never hides a hit the full scan finds.
+keys; Metaphone and the fuzzy half index per word; numbers and digit runs that cannot matter
+skipped or made alike, see ``_gate.canonical``): does a word anchor a term (the term itself,
+the longest word of a multi-word term, or a phonetic or fuzzy relative of one), hold a term
+inside it (which counts in compound tokens only), or is the token a lone letter of a
+spaced-out word? Only texts with such tokens are folded again with offsets and scanned in
+full by the automaton, the word memos and the phonetic windows (``_scan.Scan``); a test checks
+that the gate never hides a hit the full scan finds.
 """
 
 from __future__ import annotations
@@ -19,30 +20,30 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
 import ahocorasick
 
 from tipwatch.engine.termmatch import _phonetic
-from tipwatch.engine.termmatch._data import allowlist_entries, fold_table, single_letter_words
+from tipwatch.engine.termmatch._data import allowlist_entries, single_letter_words
 from tipwatch.engine.termmatch._fold import (
     SEP,
     SEP_BYTES,
-    SPACED,
     Folded,
     ascii_token_words,
     fold,
     fold_plain,
     fold_read,
-    lower_bytes,
-    lower_token,
+    has_spaced,
+    joined_bytes,
+    lower_tokens,
     plain_tokens,
     token_words,
 )
 from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN, FuzzyIndex
-from tipwatch.engine.termmatch._gate import has_camel, one_token, texts_with
+from tipwatch.engine.termmatch._gate import any_camel, canonical, has_camel, one_token, texts_with
 from tipwatch.engine.termmatch._scan import KINDS, MAX_MATCHES, Match, Scan, Term, runs
 
 __all__ = ["KINDS", "MAX_MATCHES", "Match", "TermMatcher"]
@@ -58,8 +59,6 @@ _SEP_CHARS = frozenset(" ._-*~/,:\u00b7\u2022")
 _HOT, _SUB = 1, 2
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile("[0-9]")
-_DIGIT_RUN = re.compile("[0-9]+")
-_LEET_DIGITS = frozenset(d for d in fold_table().leet if d.isdigit())
 _MARKED = re.compile(r"[#@/]|[^\W\d_][0-9]|[0-9][^\W\d_]")
 
 
@@ -266,7 +265,7 @@ class TermMatcher:
         """
         if not self._terms:
             return [[] for _ in texts]
-        normalised, low = lower_bytes(texts)  # token_words strips accents, token by token
+        normalised, raw, low = joined_bytes(texts)  # token_words strips accents, token by token
         # every token between spaces, texts between " SEP ": a token is found with one find
         joined = b" " + low.replace(SEP_BYTES, b" " + SEP_BYTES + b" ").replace(b"\n", b" ") + b" "
         tokens = set(joined.split(b" "))  # normalise left single spaces: split(b" ") is the fast split
@@ -283,14 +282,22 @@ class TermMatcher:
         if not hot and not sub and not marked and not singles:
             return out
         bounds = list(accumulate((len(x) + 3 for x in low.split(SEP_BYTES)[:-1]), initial=0))
-        go = set(texts_with(joined, bounds, hot | marked))
+        go = set(texts_with(joined, bounds, hot | marked)) if hot or marked else set()
         if sub:  # plain words holding a term count only in a one-token or camelCase text
-            for i in set(texts_with(joined, bounds, sub)) - go:
-                if one_token(normalised[i]) or has_camel(normalised[i]):
-                    go.add(i)
+            # common words hold terms too ("horario"): find the rare texts of that shape first,
+            # then look for the words in the batch only if there is one
+            camel = any_camel(raw)
+            shaped = [
+                i
+                for i, x in enumerate(normalised)
+                if i not in go and (one_token(x) or (camel and has_camel(x)))
+            ]
+            if shaped:
+                found = set(texts_with(joined, bounds, sub))
+                go.update(i for i in shaped if i in found)
         if singles:  # lower case changes no letter into a non-letter: SPACED reads either alike
             counts = Counter(texts_with(joined, bounds, singles))
-            go.update(i for i, n in counts.items() if n >= 2 and SPACED.search(normalised[i]))
+            go.update(i for i, n in counts.items() if n >= 2 and has_spaced(normalised[i]))
         for i in sorted(go):
             out[i] = self._find_slow(texts[i])
         return out
@@ -302,7 +309,14 @@ class TermMatcher:
             for memo in (self._tok, self._canon, self._hot, self._sub, self._sub_marked, self._singles):
                 memo.clear()
         raw = list(tokens)
-        text = [lower_token(tb.decode("utf-8", "surrogatepass")) for tb in raw]
+        if not self._letterless_words:
+            # a number alone ("07700", "1999") folds to no letters, and no term word is without
+            # letters: nothing to the gate, decided with one C-level test per token
+            numbers = [tb for tb in raw if tb.isdigit()]
+            if numbers:
+                self._tok.update(dict.fromkeys(numbers, False))
+                raw = [tb for tb in raw if not tb.isdigit()]
+        text = lower_tokens(raw)
         flags = self._flags
         plain, plain_words, others = plain_tokens(text)
         pending: list[tuple[int, str, set[str] | None]] = []
@@ -314,9 +328,7 @@ class TermMatcher:
                 # no letters: it folds to no letters, and no term word is without letters
                 self._tok[raw[i]] = False
                 continue
-            # digit runs that cannot be leetspeak are all alike to the flags when no term holds a
-            # digit: "example123.com/ad/4567" is learnt once, as "example9.com/ad/9"
-            canon = tok if self._digit_forms or not _DIGIT.search(tok) else _DIGIT_RUN.sub(_inert, tok)
+            canon = canonical(tok, self._digit_forms, self._letterless_words)
             if canon in self._canon:
                 pending.append((i, canon, None))
             elif tok.isascii() and SEP not in tok:  # SEP joins the tokens there
@@ -331,9 +343,13 @@ class TermMatcher:
             pending.append((i, canon, words))
         if new_words:
             self._learn_flags(list(new_words))
+        tok = self._tok
         for i, w in zip(plain, plain_words, strict=True):
             f = flags[w]
-            self._note(raw[i], text[i], bool(f & _HOT), bool(f & _SUB))
+            if f or len(text[i]) <= 2:
+                self._note(raw[i], text[i], bool(f & _HOT), bool(f & _SUB))
+            else:  # the common case: a word that is nothing to the gate
+                tok[raw[i]] = False
         for i, canon, words in pending:
             known = self._canon.get(canon)
             if known is None:
@@ -342,7 +358,10 @@ class TermMatcher:
                 for w in words:
                     f |= flags[w]
                 known = self._canon[canon] = (bool(f & _HOT), bool(f & _SUB))
-            self._note(raw[i], text[i], *known)
+            if known[0] or known[1] or len(text[i]) <= 2:
+                self._note(raw[i], text[i], *known)
+            else:
+                tok[raw[i]] = False
 
     def _note(self, key: bytes, tok: str, hot: bool, sub: bool) -> None:
         if len(tok) <= 2 and tok[0].isalpha() and (len(tok) == 1 or tok[1] in _SEP_CHARS):
@@ -364,6 +383,16 @@ class TermMatcher:
         """
         if len(self._flags) > _MEMO_LIMIT:
             self._flags.clear()
+        if not self._letterless_words:
+            # every term word has a letter: a word of decimal digits ("4567" of a URL, a price)
+            # anchors, holds and sounds like nothing ("²" is no decimal: the regexes read it as a
+            # letter)
+            digits = [w for w in words if w.isdecimal()]
+            if digits:
+                self._flags.update(dict.fromkeys(digits, 0))
+                words = [w for w in words if not w.isdecimal()]
+                if not words:
+                    return
         keys: dict[str, str] = {}
         missing = [w for w in words if w not in self._memo]
         if missing and self._word_rules:
@@ -374,12 +403,17 @@ class TermMatcher:
             if need:
                 self._learn_windows(need, keys)
             sub.update(w for w in words if self._wmemo[w])
-        anchors, memo, terms = self._anchors, self._memo, self._terms
+        anchors, memo, terms, flags = self._anchors, self._memo, self._terms, self._flags
+        # most words are in neither set and relate to no term: flag 0 for all, then the few others
+        flags.update(dict.fromkeys(words, 0))
+        for w in sub:
+            flags[w] = _SUB
+        for w in anchors.intersection(words):
+            flags[w] |= _HOT
         for w in words:
-            f = _SUB if w in sub else 0
-            if w in anchors or any(j == terms[tid].anchor for tid, j, _ in memo.get(w, ())):
-                f |= _HOT
-            self._flags[w] = f
+            rels = memo.get(w)
+            if rels and any(j == terms[tid].anchor for tid, j, _ in rels):
+                flags[w] |= _HOT
 
     def _holders(self, words: list[str]) -> set[str]:
         """The words that hold a term form shorter than themselves (one automaton pass)."""
@@ -398,29 +432,40 @@ class TermMatcher:
         """Phonetic and fuzzy relatives of each word (``keys`` collects the Metaphone keys)."""
         if len(self._memo) > _MEMO_LIMIT:
             self._memo.clear()
-        fuzzy = self._fuzzy
+        words = list(words)
+        memo = self._memo
+        memo.update(dict.fromkeys(words, ()))  # most words relate to no term; the others below
+        alpha = [w for w in words if w.isalpha()]
         phon = self._phon
         terms = self._terms
-        memo = self._memo
-        metaphone = _phonetic.key
-        for w in words:
-            rels: list[tuple[int, int, str]] = []
-            if w.isalpha():
-                if phon and len(w) >= 3 and w.isascii():
-                    k = metaphone(w)
-                    if keys is not None:
-                        keys[w] = k
-                    # indexed by key and first letter: sounds_alike needs the same first letter
-                    for tid, j in phon.get(k + w[0], ()):
-                        tw = terms[tid].words[j]
-                        if tw != w and _phonetic.sounds_alike(w, tw):
-                            rels.append((tid, j, "phonetic"))
-                if fuzzy is not None and len(w) >= MIN_FUZZY_LEN:
-                    found = fuzzy.lookup(w)
-                    if found:
-                        seen = {(r[0], r[1]) for r in rels}
-                        rels.extend((tid, j, "fuzzy") for tid, j in found if (tid, j) not in seen)
-            memo[w] = tuple(rels) if rels else ()
+        sounds_alike = _phonetic.sounds_alike
+        found: dict[str, list[tuple[int, int, str]]] = {}
+        if phon:
+            latin = [w for w in alpha if len(w) >= 3 and w.isascii()]
+            # one C-level map for the keys, one for the look-ups (indexed by key and first letter:
+            # sounds_alike needs the same first letter)
+            ks = list(map(_phonetic.key, latin))
+            if keys is not None:
+                keys.update(zip(latin, ks, strict=True))
+            for w, near in zip(
+                latin, map(phon.get, [k + w[0] for k, w in zip(ks, latin, strict=True)]), strict=True
+            ):
+                if near:
+                    rels = [
+                        (tid, j, "phonetic")
+                        for tid, j in near
+                        if (tw := terms[tid].words[j]) != w and sounds_alike(w, tw)
+                    ]
+                    if rels:
+                        found[w] = rels
+        if self._fuzzy is not None:
+            fuzzy = self._fuzzy.lookup_many([w for w in alpha if len(w) >= MIN_FUZZY_LEN])
+            for w, near in fuzzy.items():
+                rels = found.setdefault(w, [])
+                seen = {(r[0], r[1]) for r in rels}
+                rels.extend((tid, j, "fuzzy") for tid, j in near if (tid, j) not in seen)
+        for w, rels in found.items():
+            memo[w] = tuple(rels)
 
     def _learn_windows(self, words: Iterable[str], keys: dict[str, str] | None = None) -> None:
         """Phonetic windows of each word, from a memo per run of letters (runs repeat more than
@@ -431,19 +476,26 @@ class TermMatcher:
             self._rmemo.clear()
         assert self._pkeys is not None
         rmemo = self._rmemo
-        spans: list[tuple[str, list[tuple[int, int]]]] = []
-        new: dict[str, str] = {}
+        keys = keys if keys is not None else {}
+        metaphone = _phonetic.key
+        words = list(dict.fromkeys(words))
+        # the common case: the word is one run of ASCII letters, its own run
+        whole = [w for w in words if 3 <= len(w) <= 64 and w.isalpha() and w.isascii()]
+        new: dict[str, str] = {w: keys[w] if w in keys else metaphone(w) for w in whole if w not in rmemo}
+        spans: list[tuple[str, Sequence[tuple[int, int]]]] = []
+        if len(whole) == len(words):
+            words = []
+        elif whole:
+            done = set(whole)
+            words = [w for w in words if w not in done]
         for w in words:
-            if 3 <= len(w) <= 64 and w.isalpha() and w.isascii():
-                sp = [(0, len(w))]
-            else:
-                sp = list(_phonetic.run_spans(w))
+            sp = _phonetic.run_spans(w)
             spans.append((w, sp))
             for a, b in sp:
                 run = w[a:b]
                 if run not in rmemo and run not in new:
-                    k = keys.get(run) if keys is not None else None
-                    new[run] = k if k is not None else _phonetic.key(run)
+                    k = keys.get(run)
+                    new[run] = k if k is not None else metaphone(run)
         if new:
             runs_ = list(new)
             for run in runs_:
@@ -458,8 +510,11 @@ class TermMatcher:
                 cands = [(tid, self._terms[tid].compact, self._terms[tid].pkey) for tid in sorted(ids)]
                 rmemo[run] = tuple(_phonetic.windows(run, cands))
         wmemo = self._wmemo
+        wmemo.update(
+            zip(whole, map(rmemo.__getitem__, whole), strict=True)
+        )  # one run: its windows as they are
         for w, sp in spans:
-            if len(sp) == 1 and sp[0] == (0, len(w)):  # the word is one run: its windows as they are
+            if len(sp) == 1 and sp[0] == (0, len(w)):
                 wmemo[w] = rmemo[w]
                 continue
             found: list[tuple[int, int, int]] = []
@@ -523,11 +578,6 @@ def _split_forms(words: tuple[str, ...]) -> list[str]:
             for k in range(3, len(w) - 2):
                 out.append(" ".join((*words[:i], w[:k], w[k:], *words[i + 1 :])))
     return out
-
-
-def _inert(m: re.Match[str]) -> str:
-    run = m.group()
-    return "9" if len(run) > 8 or not _LEET_DIGITS.issuperset(run) else run
 
 
 def _build(forms: dict[str, list[int]]) -> ahocorasick.Automaton | None:

@@ -44,10 +44,10 @@ def vowels_agree(word: str, term_word: str) -> bool:
 
 def sounds_alike(word: str, term_word: str) -> bool:
     """Extra guards once the Metaphone keys are equal (see the module docstring)."""
-    return (
+    return (  # the cheap tests first
         word[0] == term_word[0]
-        and vowels_agree(word, term_word)
         and abs(len(word) - len(term_word)) <= max(2, len(term_word) // 2)
+        and vowels_agree(word, term_word)
     )
 
 
@@ -71,7 +71,7 @@ def windows(run: str, candidates: Iterable[tuple[int, str, str]]) -> list[tuple[
                 sub = run[start:end]
                 if sub.startswith(compact):
                     break
-                if vowels_agree(sub, compact) and key(sub) == term_key:
+                if key(sub) == term_key and vowels_agree(sub, compact):  # the key rules out more, cheaper
                     out.append((tid, start, end))
                     break
             start = run.find(compact[0], start + 1)
