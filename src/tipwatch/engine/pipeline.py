@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 try:  # orjson is several times faster; the stdlib is the fallback
@@ -32,8 +33,8 @@ except ImportError:  # pragma: no cover
 
     _JSONError = (json.JSONDecodeError,)
 
-from tipwatch.engine.extract import extract_ad
-from tipwatch.engine.types import AdError, ad_from_dict
+from tipwatch.engine.extract import extract_ad, extract_ads
+from tipwatch.engine.types import Ad, AdError, ad_from_dict
 
 __all__ = [
     "BLANK",
@@ -122,18 +123,25 @@ def read_ads(lines: Iterable[bytes]) -> Iterator[tuple[int, Any, dict[str, Any] 
             yield lineno, line_error(lineno, exc.code, str(exc), rec_id), None
 
 
-def extract_line(line: bytes, lineno: int, region: str | None = None) -> dict[str, Any] | None:
-    """Extract one JSON Lines record. Returns None for a blank line, an error object for a bad one."""
+def _decode_ad(line: bytes, lineno: int) -> Any:
+    """An Ad, an error object, or None for a blank line (see :func:`extract_line`)."""
     data, error = decode_line(line, lineno)
     if data is BLANK:
         return None
     if error is not None:
         return error
     try:
-        ad = ad_from_dict(data)
+        return ad_from_dict(data)
     except AdError as exc:
         ad_id = data.get("id") if isinstance(data, dict) else None
         return line_error(lineno, exc.code, str(exc), ad_id)
+
+
+def extract_line(line: bytes, lineno: int, region: str | None = None) -> dict[str, Any] | None:
+    """Extract one JSON Lines record. Returns None for a blank line, an error object for a bad one."""
+    ad = _decode_ad(line, lineno)
+    if ad is None or isinstance(ad, dict):
+        return ad
     return extract_ad(ad, region=region).to_dict()
 
 
@@ -142,22 +150,36 @@ def _work(args: tuple[bytes, int, str | None]) -> bytes | None:
     return None if out is None else dumps(out)
 
 
+def _work_batch(batch: list[tuple[bytes, int]], region: str | None) -> Iterator[bytes]:
+    """Serialised results of a batch of lines, in order (blank lines give nothing)."""
+    decoded = [_decode_ad(line, lineno) for line, lineno in batch]
+    ads = [d for d in decoded if isinstance(d, Ad)]
+    results = iter(extract_ads(ads, region=region))
+    for d in decoded:
+        if d is None:
+            continue
+        yield dumps(next(results).to_dict() if isinstance(d, Ad) else d)
+
+
+BATCH = 64  # lines extracted together: the language model reads a batch in one pass
+
+
 def extract_lines(
     lines: Iterable[bytes], *, region: str | None = None, workers: int = 1, chunksize: int = 64
 ) -> Iterator[bytes]:
     """Yield one serialised JSON result per non-blank input line, in input order.
 
     ``workers > 1`` spreads the work over processes (``0`` means one per CPU); order is kept.
+    One process reads :data:`BATCH` lines at a time (results come out a batch at a time).
     """
-    items = ((line, i, region) for i, line in enumerate(lines, 1))
     if workers == 0:
         workers = os.cpu_count() or 1
     if workers <= 1:
-        for item in items:
-            out = _work(item)
-            if out is not None:
-                yield out
+        numbered = enumerate(lines, 1)
+        while batch := [(line, i) for i, line in islice(numbered, BATCH)]:
+            yield from _work_batch(batch, region)
         return
+    items = ((line, i, region) for i, line in enumerate(lines, 1))
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()

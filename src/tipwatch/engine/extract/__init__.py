@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-from tipwatch.engine.extract.context import ExtractContext, build_context
+from tipwatch.engine.extract.context import ExtractContext, build_context, build_contexts
 from tipwatch.engine.types import Ad, Entity
 
-__all__ = ["EXTRACTORS", "ExtractResult", "ExtractContext", "extract_ad", "extractor_names"]
+__all__ = ["EXTRACTORS", "ExtractContext", "ExtractResult", "extract_ad", "extract_ads", "extractor_names"]
 
 Extractor = Callable[[ExtractContext], Iterable[Entity]]
 
@@ -81,22 +81,43 @@ def extract_ad(ad: Ad, *, region: str | None = None, only: Iterable[str] | None 
     ``region`` is the fallback ISO country for phone numbers written without a country
     code, used only when the ad itself (country field, URL, city, text) does not tell.
     """
-    ctx = build_context(ad, fallback_region=region)
+    return _run(build_context(ad, fallback_region=region), _extractors(only))
+
+
+def extract_ads(
+    ads: list[Ad], *, region: str | None = None, only: Iterable[str] | None = None
+) -> list[ExtractResult]:
+    """:func:`extract_ad` for each ad, in order; faster per ad than one call each (the
+    language model reads the batch in one pass), with the same results."""
+    fns = _extractors(only)
+    return [_run(ctx, fns) for ctx in build_contexts(ads, fallback_region=region)]
+
+
+def _extractors(only: Iterable[str] | None) -> list[Extractor]:
     wanted = set(only) if only is not None else None
-    entities: list[Entity] = []
+    fns = []
     for name in EXTRACTORS:
         if wanted is not None and name not in wanted:
             continue
         fn = _load(name)
-        if fn is None:
-            continue
-        for ent in fn(ctx):
-            entities.append(ent)
+        if fn is not None:
+            fns.append(fn)
+    return fns
+
+
+def _order(e: Entity) -> tuple:
+    return (e.field != "title", e.start, e.end, e.type)
+
+
+def _run(ctx: ExtractContext, fns: list[Extractor]) -> ExtractResult:
+    entities: list[Entity] = []
+    for fn in fns:
+        entities.extend(fn(ctx))
     seen: set[tuple] = set()
     unique: list[Entity] = []
-    for ent in sorted(entities, key=lambda e: (e.field != "title", e.start, e.end, e.type)):
+    for ent in sorted(entities, key=_order):
         key = (ent.type, ent.value, ent.field, ent.start, ent.end)
         if key not in seen:
             seen.add(key)
             unique.append(ent)
-    return ExtractResult(id=ad.id, language=ctx.language, region=ctx.region, entities=unique)
+    return ExtractResult(id=ctx.ad.id, language=ctx.language, region=ctx.region, entities=unique)

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -71,6 +71,20 @@ for _ending, _repl in _CYR_ENDINGS:
     _ENDINGS_BY_LAST[_ending[-1]] = (*_ENDINGS_BY_LAST.get(_ending[-1], ()), (_ending, _repl))
 
 
+class _FoldCache(dict):
+    """word (lower case) -> folded word; ASCII words map to themselves. Bounded: cleared when
+    it grows past 100,000 words (hostile text cannot make it grow without limit)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= 100_000:
+            self.clear()
+        folded = self[word] = word if word.isascii() else fold(word)
+        return folded
+
+
+_FOLDED = _FoldCache()
+
+
 def _fold_token(tok: str) -> str:
     return tok if tok.isascii() else fold(tok)
 
@@ -97,7 +111,7 @@ class Tokens:
         if low is text:
             words = [fold(w) for w in words]
         elif not low.isascii():
-            words = [w if w.isascii() else fold(w) for w in words]
+            words = list(map(_FOLDED.__getitem__, words))  # a C-level loop; misses fold once
         self.words = words
         self.cyrillic = not low.isascii() and _CYRILLIC_RE.search(low) is not None
         self.matches: list[Match] | None = None  # filled by Gazetteer.find
@@ -195,9 +209,10 @@ class Gazetteer:
         first, prefixes, names = self.first_tokens, self.prefixes, self._names
         cyrillic = tokens.cyrillic
         # candidate positions in one comprehension (cheap) instead of a Python loop per token
-        starts = [
-            j for j, w in enumerate(words) if w in first or (cyrillic and "\u0400" <= w[:1] <= "\u04ff")
-        ]
+        if cyrillic:
+            starts = [j for j, w in enumerate(words) if w in first or "\u0400" <= w[:1] <= "\u04ff"]
+        else:  # compress/map run in C: no Python step per word
+            starts = list(compress(range(len(words)), map(first.__contains__, words)))
         n, found, next_free = len(words), 0, 0
         for i in starts:
             if i < next_free:

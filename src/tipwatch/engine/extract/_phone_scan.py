@@ -13,7 +13,8 @@ a single pass over them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tipwatch.engine.extract._phone_lexicon import PhoneLexicon
 
@@ -33,7 +34,8 @@ class Atom:
     end: int
     kind: str  # "digits" (ASCII digits only), "word" (number words only), "mixed", "joiner"
     text: str = ""  # the digits of a "digits" atom
-    tokens: list[tuple[int, bool]] = field(default_factory=list)  # (value, is_word); not for "digits"
+    # (value, is_word); not for "digits" (a shared empty tuple: no list built per digit atom)
+    tokens: Sequence[tuple[int, bool]] = ()
     weak: bool = False  # a lone ambiguous word ("to", "for", "un"): only inside a run
 
 
@@ -87,9 +89,10 @@ def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
     runs: list[Run] = []
     group: list[re.Match[str]] = []
     prev_end = -1
+    first = chars = 0  # the group's first offset and its atoms' characters (see _flush's test)
     gap = _GAP.fullmatch
     for m in lex.atom.finditer(low):
-        s = m.start()
+        s, e = m.span()
         if group and (
             s - prev_end > 5
             or len(group) >= MAX_RUN_ATOMS
@@ -103,13 +106,18 @@ def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
                 )
             )
         ):
-            _flush(group, low, lex, runs)
+            # most groups are a lone short word or number: decided here, without a call
+            if prev_end - first >= 7 and chars >= 7:
+                _flush(group, low, lex, runs)
+                if len(runs) >= max_runs:
+                    return runs
             group = []
-            if len(runs) >= max_runs:
-                return runs
+        if not group:
+            first, chars = s, 0
         group.append(m)
-        prev_end = m.end()
-    if group:
+        chars += e - s
+        prev_end = e
+    if group and prev_end - first >= 7 and chars >= 7:
         _flush(group, low, lex, runs)
     return runs
 
@@ -117,7 +125,9 @@ def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
 def _flush(group: list[re.Match[str]], low: str, lex: PhoneLexicon, runs: list[Run]) -> None:
     # a token is at least one character long, so fewer than 7 characters cannot make 7 digits
     # (the group's span bounds that sum: a short span, the common lone word, decides at once)
-    if group[-1].end() - group[0].start() < 7 or sum(m.end() - m.start() for m in group) < 7:
+    if group[-1].end() - group[0].start() < 7 or (
+        len(group) > 1 and sum(m.end() - m.start() for m in group) < 7
+    ):
         return
     atoms: list[Atom] = []
     for m in group:

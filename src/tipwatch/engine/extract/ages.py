@@ -44,6 +44,9 @@ def _alt(words: Iterable[str]) -> str:
 def _lex() -> dict[str, Any]:
     d = lexicon("ages")
     end = r"(?![^\W\d_])"
+    suffix_words = tuple(
+        sorted({str(w).lower() for w in (*d["strong_suffix"], *d["noun_suffix"], "years old", "year old")})
+    )
     return {
         "strong": re.compile(rf"\s{{0,2}}-?\s{{0,1}}(?:{_alt(d['strong_suffix'])}){end}", re.I),
         "noun": re.compile(
@@ -81,12 +84,22 @@ def _lex() -> dict[str, Any]:
             )
             + rf")[{re.escape(_PUNCT)}]*(?!\S)"
         ),
-        "suffix_words": tuple(
-            sorted(
-                {str(w).lower() for w in (*d["strong_suffix"], *d["noun_suffix"], "years old", "year old")}
-            )
+        # the suffix words by their first two characters, and a scan for white space followed
+        # by a character that starts one (a class first: the regex jumps between candidates)
+        "suffix_by_head": _by_head(suffix_words),
+        "suffix_order": {w: k for k, w in enumerate(suffix_words)},
+        "suffix_start": re.compile(
+            "\\s(?=[" + "".join(sorted({re.escape(w[0]) for w in suffix_words})) + "])"
         ),
+        "suffix_words": suffix_words,
     }
+
+
+def _by_head(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for w in words:  # every suffix word has at least two characters
+        out[w[:2]] = (*out.get(w[:2], ()), w)
+    return out
 
 
 @functools.cache
@@ -189,31 +202,52 @@ def _in_words(text: str, lex: dict[str, Any]) -> Iterator[tuple[int, int, int]]:
         return  # the common case: no "years"/"años"/"лет"... written at all
     budget = _MAX_WORD_SUFFIXES
     nw = None
-    for suffix in lex["suffix_words"]:
-        pos = low.find(suffix)
-        while pos != -1 and budget > 0:
+    for suffix, pos in _suffix_hits(low, lex):  # boundaries already tested there
+        if budget <= 0:
+            break
+        end = pos + len(suffix)
+        budget -= 1
+        nw = nw or _numwords()
+        if nw is None:
+            return
+        words_to_int, vocab = nw
+        words, starts = _prev_words(text, pos, 5)
+        if len(words) > 1 and words[-1] == "de":  # Romanian "douăzeci de ani"
+            words, starts = words[:-1], starts[:-1]
+        # cheap reject: the word right before the suffix must be a number word
+        if words and (
+            words[-1] in vocab or words[-1].rpartition("-")[2] in vocab or _compound(words[-1], vocab)
+        ):
+            for k in range(len(words)):  # longest run of number words first
+                tokens = [p for w in words[k:] for p in w.split("-") if p]
+                value = words_to_int(tokens)
+                if value is not None:
+                    if MIN_AGE <= value <= MAX_AGE and not lex["dur_after"].match(text, end):
+                        yield starts[k], end, value
+                    break
+
+
+def _suffix_hits(low: str, lex: dict[str, Any]) -> list[tuple[str, int]]:
+    """``(suffix, offset)`` of every suffix word written after white space and before a
+    non-alphanumeric character (or the end), in the order of ``suffix_words`` and then of the
+    text: the order a ``str.find`` loop per suffix would visit them, from one scan of the word
+    starts instead of a scan of the text per suffix. At most ``_MAX_WORD_SUFFIXES`` per suffix
+    (no more are ever looked at)."""
+    by_head, order = lex["suffix_by_head"], lex["suffix_order"]
+    hits: list[tuple[int, int, str]] = []
+    per: dict[str, int] = {}
+    n = len(low)
+    for m in lex["suffix_start"].finditer(low):
+        pos = m.end()
+        for suffix in by_head.get(low[pos : pos + 2], ()):
             end = pos + len(suffix)
-            if pos and low[pos - 1].isspace() and (end >= len(low) or not low[end].isalnum()):
-                budget -= 1
-                nw = nw or _numwords()
-                if nw is None:
-                    return
-                words_to_int, vocab = nw
-                words, starts = _prev_words(text, pos, 5)
-                if len(words) > 1 and words[-1] == "de":  # Romanian "douăzeci de ani"
-                    words, starts = words[:-1], starts[:-1]
-                # cheap reject: the word right before the suffix must be a number word
-                if words and (
-                    words[-1] in vocab or words[-1].rpartition("-")[2] in vocab or _compound(words[-1], vocab)
-                ):
-                    for k in range(len(words)):  # longest run of number words first
-                        tokens = [p for w in words[k:] for p in w.split("-") if p]
-                        value = words_to_int(tokens)
-                        if value is not None:
-                            if MIN_AGE <= value <= MAX_AGE and not lex["dur_after"].match(text, end):
-                                yield starts[k], end, value
-                            break
-            pos = low.find(suffix, pos + 1)
+            if low.startswith(suffix, pos) and (end >= n or not low[end].isalnum()):
+                k = per.get(suffix, 0)
+                if k < _MAX_WORD_SUFFIXES:
+                    per[suffix] = k + 1
+                    hits.append((order[suffix], pos, suffix))
+    hits.sort()
+    return [(suffix, pos) for _o, pos, suffix in hits]
 
 
 def _compound(word: str, vocab: frozenset[str]) -> bool:

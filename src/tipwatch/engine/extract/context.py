@@ -8,7 +8,7 @@ from typing import Any
 from tipwatch.engine.text import NormalisedText, normalise
 from tipwatch.engine.types import Ad, Entity
 
-__all__ = ["ExtractContext", "FieldText", "build_context"]
+__all__ = ["ExtractContext", "FieldText", "build_context", "build_contexts"]
 
 
 @dataclass(slots=True)
@@ -75,14 +75,30 @@ class ExtractContext:
 def build_context(ad: Ad, *, fallback_region: str | None = None) -> ExtractContext:
     """Normalise the ad's fields once and decide its region and language (see region.py and
     language.py); ``fallback_region`` is used only when the ad does not tell."""
-    fields = []
-    if ad.title:
-        fields.append(FieldText("title", normalise(ad.title)))
-    fields.append(FieldText("body", normalise(ad.body)))
-    # region: the ad's country field decides at once (the common case, no call at all)
-    region = ad.country or _infer_region(ad, fields, fallback=fallback_region)
-    language = ad.lang or _detect_language(" ".join(f.text for f in fields))
-    return ExtractContext(ad=ad, fields=fields, region=region, language=language)
+    return build_contexts([ad], fallback_region=fallback_region)[0]
+
+
+def build_contexts(ads: list[Ad], *, fallback_region: str | None = None) -> list[ExtractContext]:
+    """:func:`build_context` for each ad; the language model reads the whole batch at once
+    (it is much cheaper per text that way, and the answers are the same)."""
+    out: list[ExtractContext] = []
+    pending: list[int] = []  # ads whose language the text must tell
+    texts: list[str] = []
+    for ad in ads:
+        fields = []
+        if ad.title:
+            fields.append(FieldText("title", normalise(ad.title)))
+        fields.append(FieldText("body", normalise(ad.body)))
+        # region: the ad's country field decides at once (the common case, no call at all)
+        region = ad.country or _infer_region(ad, fields, fallback=fallback_region)
+        if not ad.lang:
+            pending.append(len(out))
+            texts.append(" ".join(f.text for f in fields))
+        out.append(ExtractContext(ad=ad, fields=fields, region=region, language=ad.lang))
+    if pending:
+        for i, lang in zip(pending, _detect_languages(texts), strict=True):
+            out[i].language = lang
+    return out
 
 
 def _infer_region(ad: Ad, fields: list[FieldText], fallback: str | None) -> str | None:
@@ -91,7 +107,7 @@ def _infer_region(ad: Ad, fields: list[FieldText], fallback: str | None) -> str 
     return infer_region(ad, fields, fallback=fallback)
 
 
-def _detect_language(text: str) -> str | None:
-    from tipwatch.engine.extract.language import detect_language  # numpy only when needed
+def _detect_languages(texts: list[str]) -> list[str | None]:
+    from tipwatch.engine.extract.language import detect_languages  # numpy only when needed
 
-    return detect_language(text)
+    return detect_languages(texts)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from itertools import compress, count, islice
 from typing import Any
 
 from tipwatch.engine.extract._data import fold, lexicon
@@ -118,7 +119,7 @@ def _cues(c: dict[str, Any], text: str) -> Iterator[tuple[int, int, str, str, st
     if first_words.isdisjoint(toks.words):
         return  # the common case: no platform named at all
     offs = toks.offs
-    for j in [j for j, w in enumerate(toks.words) if w in first_words][:_MAX_CANDIDATES]:
+    for j in islice(compress(count(), map(first_words.__contains__, toks.words)), _MAX_CANDIDATES):
         s = offs[2 * j]
         if s and text[s - 1] in _NO_BEFORE:
             continue

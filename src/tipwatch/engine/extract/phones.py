@@ -245,9 +245,12 @@ def _accept(
     before = low[max(0, s - _CONTEXT_BEFORE) : s]
     after = low[e : e + _CONTEXT_AFTER]
     raw_norm = low[s:e]
-    if _DATE.search(raw_norm) or _CURRENCY_BEFORE.search(before) or _UNIT_AFTER.match(after):
+    # the end-anchored patterns are searched only where a match could start: a currency is at
+    # most 4 characters before the number, an id word 13 (one more each for a final "\n")
+    nb = len(before)
+    if _DATE.search(raw_norm) or _CURRENCY_BEFORE.search(before, max(0, nb - 6)) or _UNIT_AFTER.match(after):
         return None
-    if not plus and (_ID_BEFORE.search(before) or _IBAN_BEFORE.search(before)):
+    if not plus and (_ID_BEFORE.search(before, max(0, nb - 16)) or _IBAN_BEFORE.search(before)):
         return None  # "ref. nr 2023-...", "IBAN DE89 3704 0044 ...": an id, not a phone
     if _in_longer_id(run, i, j):
         return None

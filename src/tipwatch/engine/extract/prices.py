@@ -76,6 +76,7 @@ def _lex() -> dict[str, Any]:
         )
         | frozenset(k[0] for k in (norm(w) for ws in d["units"].values() for w in ws) if "/" in k),
         "symbol_chars": frozenset("".join(str(k) for k in d["symbols"])),
+        "symbol_last": frozenset(norm(k)[-1] for k in d["symbols"]),
         # words written with a "/" inside ("o/n"): kept whole, other "a/b" tokens are split
         "slash_words": frozenset(
             w
@@ -83,6 +84,10 @@ def _lex() -> dict[str, Any]:
             if "/" in w
         ),
     }
+
+
+def _slash_words() -> frozenset[str]:
+    return _lex()["slash_words"]
 
 
 def _lookup(table: dict[str, Any], tok: str) -> tuple[Any, bool] | None:
@@ -124,18 +129,21 @@ class _Tokens:
         self.text, self.items, self.pos = text, [], pos
 
     def get(self, i: int) -> tuple[str, int] | None:
-        while len(self.items) <= i:
+        items = self.items
+        if i < len(items):  # already read: most calls
+            return items[i]
+        while len(items) <= i:
             m = _TOK_RE.match(self.text, self.pos)
-            if m is None or len(self.items) >= 6:
+            if m is None or len(items) >= 6:
                 return None
             tok, end = m.group("tok").lower(), m.end()
             slash = tok.find("/")
-            if slash > 0 and tok not in _lex()["slash_words"]:
+            if slash > 0 and tok not in _slash_words():
                 # "EUR/mese", "roses/hour": a currency, then "/" and the unit as tokens of their own
                 tok, end = tok[:slash], m.start("tok") + slash
-            self.items.append((tok, end))
+            items.append((tok, end))
             self.pos = end
-        return self.items[i]
+        return items[i]
 
 
 def _after(text: str, end: int, lex: dict[str, Any]) -> tuple[int, int, str | None, bool, str | None, str]:
@@ -194,10 +202,14 @@ def _before(text: str, start: int, lex: dict[str, Any]) -> tuple[int, str | None
         or (text[j - 1].isalpha() and not text[j - 1].isupper() and text[j - 1] not in "łр")
     ):
         return start, None  # fast path: no symbol or upper-case code right before
-    for k in range(lex["max_sym"], 0, -1):
-        sym = text[max(0, j - k) : j].lower()
-        if len(sym) == k and sym in lex["symbols"] and not (j - k and text[j - k - 1].isalnum()):
-            return j - k, lex["symbols"][sym]
+    c = text[j - 1]
+    if c.lower() in lex["symbol_last"]:  # only then can a symbol end here
+        for k in range(lex["max_sym"], 0, -1):
+            sym = text[max(0, j - k) : j].lower()
+            if len(sym) == k and sym in lex["symbols"] and not (j - k and text[j - k - 1].isalnum()):
+                return j - k, lex["symbols"][sym]
+    if not c.isalnum():
+        return start, None  # a code ends in a letter (and a letter is alphanumeric)
     m = _CODE_BEFORE_RE.search(text[max(0, j - 6) : j])
     if m and m.group(1).lower() in lex["words"] and m.group(1).isupper():
         return j - len(m.group(1)), lex["words"][m.group(1).lower()]
