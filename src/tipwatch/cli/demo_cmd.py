@@ -18,6 +18,9 @@ def generate(
     seed: int = typer.Option(7, "--seed", help="Random seed: same seed, same world."),
     ads: int = typer.Option(3000, "--ads", help="Number of ads (streams, so 1,000,000 is fine)."),
     out: Path = typer.Option(Path("var/demo"), "--out", "-o", help="Output directory."),
+    images: bool = typer.Option(
+        False, "--images", help="Give ads synthetic photos, written as OUT/images/<name>.jpg."
+    ),
 ) -> None:
     """Write OUT/ads.jsonl (extract input format), OUT/truth.jsonl (ground truth) and OUT/world.json."""
     from tipwatch.demo import write_world
@@ -25,8 +28,12 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     with progress() as bar:
         task = bar.add_task("generating", total=ads, rate="")
-        summary = write_world(out, seed, ads, progress=lambda n, *_: bar.update(task, completed=n))
+        summary = write_world(
+            out, seed, ads, progress=lambda n, *_: bar.update(task, completed=n), images=images
+        )
     err.print(f"wrote {ads} ads to {out / 'ads.jsonl'} and ground truth to {out / 'truth.jsonl'}")
+    if images:
+        err.print(f"wrote {summary.get('images', 0)} photos to {out / 'images'}")
     counts = summary.get("counts") if isinstance(summary, dict) else None
     if counts:
         err.print("kinds: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import typer
 
@@ -85,6 +86,7 @@ def ingest(
     from tipwatch.engine.types import Rejected
     from tipwatch.web.accounts.models import Organisation
     from tipwatch.web.ads.store import finish_run, start_run, store_batch
+    from tipwatch.web.links.images import file_loader, store_images
 
     orgs = Organisation.objects.all()
     if org:
@@ -114,12 +116,23 @@ def ingest(
     batch: list = []
     status = "failed"
     started = time.monotonic()
+    # Image paths in the ads are relative to the input file's folder (the input folder itself for a
+    # folder of HTML files, the working folder for stdin).
+    base = Path(".") if source == "-" else Path(source)
+    load_image = file_loader(base.parent if base.is_file() else base)
 
     def flush() -> None:
         if batch:
             c = store_batch(organisation, batch, source=run.source, run=run)
             counts["new"] += c.new
             counts["duplicate"] += c.duplicate
+            # A missing or broken photo is a reject line; the ad itself is already stored.
+            for r in store_images(organisation, batch, loader=load_image, source=str(source)):
+                counts["rejected"] += 1
+                if len(rejects) < 1000:
+                    rejects.append(r)
+                if counts["rejected"] <= MAX_REJECTS_SHOWN:
+                    err.print(f"[yellow]rejected[/yellow] {r['location']}: {r['reason']} [{r['code']}]")
             batch.clear()
 
     try:
@@ -162,10 +175,11 @@ def ingest(
 
 
 def _after_store(organisation, run) -> None:
-    """Score the ads that have no current assessment, and run the watchlists over this run's ads.
+    """Score the ads that have no current assessment, run the watchlists over this run's ads,
+    and recompute the organisation's links (operations, templates, photo groups).
 
-    Done once after storing, so contact-reuse signals see the whole input. Both steps are
-    idempotent: an ingest killed before this point is completed by running it again.
+    Done once after storing, so contact-reuse signals and links see the whole input. Every step
+    is idempotent: an ingest killed before this point is completed by running it again.
     """
     from tipwatch.web.ads.models import Ad
     from tipwatch.web.assess.services import rescore
@@ -177,6 +191,26 @@ def _after_store(organisation, run) -> None:
     with err.status("checking watchlists"):
         alerts = scan_ads(organisation, Ad.objects.for_org(organisation).filter(run=run))
     err.print(f"assessed {assessed:,} ads, {alerts:,} new watchlist alerts ({time.monotonic() - t0:.1f} s)")
+    _relink(organisation)
+
+
+def _relink(organisation) -> None:
+    from tipwatch.web.links.services import relink
+
+    with progress(transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(f"linking: {stage}", total=total, rate="")
+            bar.update(tasks[stage], completed=done, total=total)
+
+        linked = relink(organisation, progress=report)
+    err.print(
+        f"linked: {linked['operations']:,} operations of 2+ ads ({linked['linked_ads']:,} ads), "
+        f"{linked['templates']:,} templates, {linked['images']:,} photos, {linked['hubs']:,} hub keys cut "
+        f"({linked['seconds']:.1f} s)"
+    )
 
 
 def _summary(source: str, counts: Counter, rejects: list[dict], elapsed: float) -> None:

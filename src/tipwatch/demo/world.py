@@ -23,6 +23,8 @@ from functools import cache
 
 from tipwatch.demo._data import data, pick
 from tipwatch.demo.benign import benign_ad
+from tipwatch.demo.images import ad_images
+from tipwatch.demo.images import identity as image_identity
 from tipwatch.demo.operations import Operation, Schedule, operation_ad
 from tipwatch.demo.phones import PhoneBook
 from tipwatch.demo.render import render_ad
@@ -88,6 +90,7 @@ class World:
         *,
         start: str = "2026-09-01",
         on_retire: Callable[[Operation], None] | None = None,
+        images: bool = False,
     ) -> None:
         if n_ads < 0:
             raise ValueError(f"generate(): n_ads must be >= 0, got {n_ads}")
@@ -107,6 +110,7 @@ class World:
             "marriage": max(1, round(n * 0.05 / 40)),
         }
         self.on_retire = on_retire
+        self.images = images
 
     def __iter__(self) -> Iterator[tuple[dict, dict]]:
         seed, n = self.seed, self.n_ads
@@ -125,6 +129,7 @@ class World:
         epoch = self.epoch
         url_mult = 7919 + 2 * (seed % 1000)
         last_day, day_str = -1, ""
+        with_images = self.images
         for i in range(n):
             ad_id = f"ad-{i + 1:07d}"
             r = rng.random()
@@ -186,6 +191,11 @@ class World:
                 "country": country,
                 "entities": ents,
             }
+            if with_images:  # own generator per ad: the text stream above is unchanged
+                names = ad_images(seed, i, ad_id, op.id if op else None)
+                if names:
+                    ad["images"] = [f"images/{name}.jpg" for name in names]
+                truth["images"] = [image_identity(name) for name in names]
             if op is not None and translation_of is None:
                 op.recent.append((ad_id, tpl, lang, facts))
                 if len(op.recent) > 4:
@@ -195,11 +205,17 @@ class World:
             s.close()
 
 
-def generate(seed: int, n_ads: int, *, start: str = "2026-09-01") -> Iterator[tuple[dict, dict]]:
+def generate(
+    seed: int, n_ads: int, *, start: str = "2026-09-01", images: bool = False
+) -> Iterator[tuple[dict, dict]]:
     """Yield ``n_ads`` synthetic (ad, truth) pairs, lazily; the same seed gives the same pairs.
 
     ``ad`` follows the extract input contract (id, title, body, url, country?, city?,
     posted_at, site); ``truth`` names the kind, operation, template, translation source,
     language, city, country and every planted entity with its exact span.
+
+    With ``images`` an ad may also carry ``"images": ["images/<name>.jpg", ...]`` (render a
+    name with :func:`tipwatch.demo.images.image_bytes`) and its truth ``"images"``: the photo
+    identity of each file (copies of one photo share it). Everything else is unchanged.
     """
-    return iter(World(seed, n_ads, start=start))
+    return iter(World(seed, n_ads, start=start, images=images))

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from tipwatch.demo.images import image_bytes
 from tipwatch.demo.operations import Operation
 from tipwatch.demo.world import KINDS, World
 
@@ -23,6 +24,7 @@ def write_world(
     progress: Callable[[int], None] | None = None,
     *,
     start: str = "2026-09-01",
+    images: bool = False,
 ) -> dict:
     """Generate ``n_ads`` ads with ``seed`` into ``out_dir`` and return the summary.
 
@@ -31,6 +33,8 @@ def write_world(
     and planted entities of each ad); ``world.json`` holds the summary returned here: seed,
     counts per kind and entity type, and every operation with its home, cities and phones.
     ``progress`` is called with the number of ads written so far, every few thousand ads.
+    With ``images``, ads carry photos and every photo is written once as
+    ``images/<name>.jpg`` (a few KB each; see :mod:`tipwatch.demo.images`).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -40,7 +44,11 @@ def write_world(
         if op.ads:
             operations.append(op.summary())
 
-    world = World(seed, n_ads, start=start, on_retire=retire)
+    world = World(seed, n_ads, start=start, on_retire=retire, images=images)
+    img_dir = out / "images"
+    if images:
+        img_dir.mkdir(exist_ok=True)
+    written: set[str] = set()
     kinds: Counter[str] = Counter()
     entities: Counter[str] = Counter()
     translations = 0
@@ -60,6 +68,10 @@ def write_world(
                 entities[e["type"]] += 1
             if truth["translation_of"]:
                 translations += 1
+            for path in ad.get("images", ()):
+                if path not in written:  # copies and stock photos recur: draw each file once
+                    written.add(path)
+                    (out / path).write_bytes(image_bytes(path[7:-4]))
             done += 1
             if len(ad_lines) >= _BATCH:
                 ads_fh.write("\n".join(ad_lines) + "\n")
@@ -83,7 +95,8 @@ def write_world(
         "entities": dict(sorted(entities.items())),
         "translations": translations,
         "operations": operations,
-        "files": {"ads": "ads.jsonl", "truth": "truth.jsonl"},
+        "images": len(written),
+        "files": {"ads": "ads.jsonl", "truth": "truth.jsonl"} | ({"images": "images/"} if images else {}),
     }
     (out / "world.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

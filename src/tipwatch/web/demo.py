@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from tipwatch.web.accounts.models import Membership, Organisation, Role
 from tipwatch.web.ads.models import IngestRun
 from tipwatch.web.ads.store import finish_run, start_run, store_batch
 from tipwatch.web.assess.services import rescore
+from tipwatch.web.links.images import store_images
+from tipwatch.web.links.services import relink
 
 __all__ = ["DEMO_ORG", "PARTNER_ORG", "ensure_demo_users", "ensure_organisations", "load_demo"]
 
@@ -60,9 +63,32 @@ def ensure_organisations() -> tuple[Organisation, Organisation]:
     return orgs[0], orgs[1]
 
 
-def _load_into(org, *, seed: int, n_ads: int, progress: Callable[[int, int], Any] | None) -> dict[str, int]:
+def _demo_images() -> Callable[[str], bytes] | None:
+    """Loader of the generator's photos (``images/<name>.jpg`` -> bytes), or None without them."""
+    try:
+        from tipwatch.demo.images import image_bytes
+    except ImportError:  # a generator without photos: ads are stored without images
+        return None
+
+    @lru_cache(maxsize=256)  # an operation shows the same photos again and again; ~20 kB each
+    def load(path: str) -> bytes:
+        return image_bytes(Path(path).stem)
+
+    return load
+
+
+def _generate(seed: int, n_ads: int, with_images: bool):
     from tipwatch.demo import generate  # the generator, written alongside; imported when used
 
+    if with_images:
+        try:
+            return generate(seed, n_ads, images=True)
+        except TypeError:  # a generator that cannot draw photos yet
+            pass
+    return generate(seed, n_ads)
+
+
+def _load_into(org, *, seed: int, n_ads: int, progress: Callable[[int, int], Any] | None) -> dict[str, int]:
     params = {"seed": seed, "n_ads": n_ads}
     done = IngestRun.objects.for_org(org).filter(
         source__name=DEMO_SOURCE, status=IngestRun.Status.COMPLETED, params__seed=seed, params__n_ads=n_ads
@@ -78,8 +104,17 @@ def _load_into(org, *, seed: int, n_ads: int, progress: Callable[[int, int], Any
     totals = {"read": 0, "new": 0, "duplicate": 0, "rejected": 0}
     rejects = []
     batch = []
+    loader = _demo_images()
+
+    def flush() -> None:
+        counts = store_batch(org, batch, source=run.source, run=run)
+        totals["new"] += counts.new
+        totals["duplicate"] += counts.duplicate
+        if loader is not None:
+            rejects.extend(store_images(org, batch, loader=loader, source=DEMO_SOURCE))
+
     try:
-        for ad_dict, _truth in generate(seed, n_ads):
+        for ad_dict, _truth in _generate(seed, n_ads, loader is not None):
             totals["read"] += 1
             try:
                 ad = ad_from_dict(ad_dict)
@@ -88,16 +123,12 @@ def _load_into(org, *, seed: int, n_ads: int, progress: Callable[[int, int], Any
                 continue
             batch.append((ad, extract_ad(ad, region=org.default_region or None)))
             if len(batch) >= BATCH:
-                counts = store_batch(org, batch, source=run.source, run=run)
-                totals["new"] += counts.new
-                totals["duplicate"] += counts.duplicate
+                flush()
                 batch = []
                 if progress is not None:
                     progress(totals["read"], n_ads)
         if batch:
-            counts = store_batch(org, batch, source=run.source, run=run)
-            totals["new"] += counts.new
-            totals["duplicate"] += counts.duplicate
+            flush()
         if progress is not None:
             progress(totals["read"], n_ads)
     except BaseException:
@@ -114,8 +145,9 @@ def load_demo(seed: int = 7, n_ads: int = 3000, progress: Callable[[int, int], A
 
     Idempotent: once a load with the same seed and size completed, calling again stores
     nothing. ``progress(done, total)`` is called after each batch. Returns a summary dict:
-    ``{"organisation", "partner", "new", "duplicate", "rejected", "read", "partner_new", "assessed"}``
-    (``assessed``: ads scored now, see :func:`tipwatch.web.assess.services.rescore`).
+    ``{"organisation", "partner", "new", "duplicate", "rejected", "read", "partner_new", "assessed",
+    "operations"}`` (``assessed``: ads scored now, see :func:`tipwatch.web.assess.services.rescore`;
+    ``operations``: groups of 2+ ads after :func:`tipwatch.web.links.services.relink`).
     """
     demo, partner = ensure_organisations()
     main = _load_into(demo, seed=seed, n_ads=n_ads, progress=progress)
@@ -123,12 +155,16 @@ def load_demo(seed: int = 7, n_ads: int = 3000, progress: Callable[[int, int], A
     # Score what is not scored yet with the current catalogue (all ads on a first load, none on
     # a repeat, every ad after a catalogue change), so the review queue and ad pages have scores.
     assessed = rescore(demo) + rescore(partner)
+    # Operations, templates and photo groups (idempotent: a repeat load changes nothing).
+    linked = relink(demo)
+    relink(partner)
     return {
         "organisation": demo.name,
         "partner": partner.name,
         **main,
         "partner_new": side["new"],
         "assessed": assessed,
+        "operations": linked["operations"],
     }
 
 

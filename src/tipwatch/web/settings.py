@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "tipwatch.web.watch",
     "tipwatch.web.profiles",
     "tipwatch.web.assess",
+    "tipwatch.web.links",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("watch/", include("tipwatch.web.watch.urls")),
     path("profiles/", include("tipwatch.web.profiles.urls")),
     path("", include("tipwatch.web.assess.urls")),
+    path("", include("tipwatch.web.links.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

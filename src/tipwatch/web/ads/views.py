@@ -14,8 +14,10 @@ from tipwatch.web.accounts.roles import role_required
 from tipwatch.web.ads.forms import AdFilterForm
 from tipwatch.web.ads.highlight import highlight
 from tipwatch.web.ads.models import CONTACT_TYPES, Ad, Entity, IngestRun, Mention
+from tipwatch.web.ads.movement import movement_context
 from tipwatch.web.ads.search import search
 from tipwatch.web.ads.timeline import city_table, daily_counts, timeline
+from tipwatch.web.links.context import ad_link_context, entity_operations
 
 __all__ = ["AD_ROLES", "ad_detail", "ad_list", "entity_detail", "run_detail", "run_list", "search_view"]
 
@@ -69,6 +71,7 @@ def ad_detail(request, pk: int):
         "title_html": highlight(ad.title, [m for m in mentions if m.field == "title"], _entity_url),
         "body_html": highlight(ad.body, [m for m in mentions if m.field == "body"], _entity_url),
         "mentions": mentions,
+        "links": ad_link_context(org, ad),
     }
     return render(request, "ads/ad_detail.html", ctx)
 
@@ -98,6 +101,8 @@ def entity_detail(request, pk: int):
         "related": related,
         "chart": timeline(daily_counts(ads)),
         "city_table": city_table(daily_counts(ads, by_city=True)),
+        "operations": entity_operations(org, ad_ids),
+        "movement": movement_context(ads),
     }
     return render(request, "ads/entity_detail.html", ctx)
 
