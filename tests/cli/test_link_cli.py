@@ -37,15 +37,21 @@ def test_link_contract_shape_order_and_singletons(tmp_path):
     src = tmp_path / "ads.jsonl"
     src.write_text("\n".join(json.dumps(a) for a in ADS) + "\n\n{broken\n")
     out = tmp_path / "links.jsonl"
-    proc = run_link(str(src), "--out", str(out))
+    proc = run_link(str(src), "--out", str(out), "--explain", "--workers", "1")  # duckdb, the default
     assert proc.returncode == 0, proc.stderr.decode()
     rows = [json.loads(line) for line in out.read_text().splitlines()]
+    mem = run_link(str(src), "--engine", "memory")
+    assert mem.returncode == 0, mem.stderr.decode()
+    mem_rows = [json.loads(line) for line in mem.stdout.decode().splitlines()]
+    assert [(r["id"], r.get("operation"), r.get("links")) for r in mem_rows] == [
+        (r["id"], r.get("operation"), r.get("links")) for r in rows
+    ]
     assert [r["id"] for r in rows] == ["a1", "b1", "a2", "a3", None]
     assert rows[-1]["error"]["code"] == "jsonl.bad_json" and rows[-1]["line"] == 6
     a1, b1, a2, a3 = rows[:4]
     assert a1["operation"] == a2["operation"] == a3["operation"] != b1["operation"]
     assert a1["operation"].startswith("op-") and b1["operation"].startswith("op-")
-    assert "links" not in b1 and isinstance(b1["template"], str)
+    assert "links" not in b1 and b1["template"].startswith("tpl-")
     assert a1["links"] == [{"id": "a2", "via": ["phone:+12132682856"]}]
     assert {link["id"] for link in a2["links"]} == {"a1", "a3"}
 
@@ -59,10 +65,9 @@ def test_link_reads_stdin_and_gives_each_unlinked_ad_its_own_operation():
     assert len({r["operation"] for r in rows}) == 3
 
 
-def test_other_engines_exit_2_with_a_clear_message():
-    proc = run_link("--engine", "duckdb", "-", stdin=b"")
-    assert proc.returncode == 2
-    assert b"not available yet" in proc.stderr and b"--engine is omitted" in proc.stderr
+def test_an_unknown_engine_or_bad_workers_exit_2_with_a_clear_message():
+    proc = run_link("--workers", "-1", "-", stdin=b"")
+    assert proc.returncode == 2 and b"--workers" in proc.stderr
     proc = run_link("--engine", "oracle", "-", stdin=b"")
     assert proc.returncode == 2 and b"duckdb, spark" in proc.stderr
 

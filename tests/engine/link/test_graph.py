@@ -63,6 +63,33 @@ def test_hotel_number_shared_by_many_independents_is_a_hub():
     assert all("phone:+15559999999" not in n["via"] for n in g.links("w0-0"))
 
 
+def test_a_stock_photo_on_many_one_off_ads_is_a_hub():
+    g = EntityGraph(hub_min=10, max_spread=3)
+    # 20 one-off sellers with a phone of their own and the same stock photo; 5 ads with the photo
+    # and no other contact (they count for nothing: nothing says they are independent).
+    for s in range(20):
+        g.add(f"s{s}", keys=[f"phone:+1555100{s:04d}", "image:stock1"])
+    for n in range(5):
+        g.add(f"bare{n}", keys=["image:stock1"])
+    assert g.hubs() == ["image:stock1"]
+    assert len(g.operations()) == 25
+
+
+def test_an_operation_phone_with_a_few_ads_of_their_own_is_not_a_hub():
+    g = EntityGraph(hub_min=10)  # max_spread 8
+    # one ring, one booking phone on 30 ads; 3 workers' phones (groups) and 2 ads with a handle
+    # of their own: 5 sellers, within the spread (with max_spread=3 it would be cut)
+    for i in range(30):
+        keys = ["phone:+15551230000"]
+        if i < 24:
+            keys.append(f"phone:+1555777{i % 3:04d}")
+        elif i < 26:
+            keys.append(f"handle:telegram:w{i}")
+        g.add(f"r{i}", keys=keys)
+    assert g.hubs() == []
+    assert len(g.operations()) == 1
+
+
 def test_an_operation_phone_on_many_ads_is_not_a_hub():
     g = EntityGraph(hub_min=10, max_spread=3)
     for i in range(40):  # one ring, one phone, 40 ads: frequent but not spread

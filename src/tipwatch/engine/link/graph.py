@@ -13,9 +13,10 @@ number, a stock photo, a generic "car for sale" template. Two rules cut them:
 
 * *frequency*: a key carried by more than ``max(hub_min, hub_share * ads)`` ads (50 and 1 % by
   default) is a hub;
-* *spread*: a key whose ads fall into more than ``max_spread`` (default 8) distinct groups of
-  at least two ads each, when the groups are formed by the *other* non-hub contact keys
-  (phones, emails, handles, payments, images), is a hub too. It catches the mid-sized
+* *spread*: a key whose ads belong to more than ``max_spread`` (default 8) independent sellers
+  is a hub too. Sellers are the groups its ads form through their *other* contact keys (phones,
+  emails, handles, payments, images), a single ad with a contact of its own counting as one;
+  ads with no other contact count for nothing. It catches the mid-sized
   template or number reused across many independent sellers while sparing an operation's
   template, whose ads tend to sit in one or two contact groups (or in none).
 
@@ -243,17 +244,21 @@ class EntityGraph:
     def _spread_without(self, k: int, ads: list[int]) -> int:
         # Groups (of two ads or more) that this key's ads form through their other contact
         # keys only: local, bounded work.
+        # A single ad counts too when it has a contact of its own: an independent seller (the
+        # stock photo on many one-off ads). Ads with no other contact count for nothing.
         local = {a: n for n, a in enumerate(ads)}
         uf = _UnionFind(len(ads))
+        has_other = [False] * len(ads)
         for a in ads:
             for other in self._ad_keys[a]:
                 if other != k and self._is_contact(other):
+                    has_other[local[a]] = True
                     uf.union_all([local[b] for b in self._key_ads[other] if b in local])
-        sizes: dict[int, int] = {}
+        sellers: set[int] = set()
         for n in range(len(ads)):
-            r = uf.find(n)
-            sizes[r] = sizes.get(r, 0) + 1
-        return sum(1 for v in sizes.values() if v > 1)
+            if has_other[n]:
+                sellers.add(uf.find(n))
+        return len(sellers)
 
     def hubs(self) -> list[str]:
         """Keys the hub guard cut (they link no ads), sorted."""
