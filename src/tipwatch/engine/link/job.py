@@ -200,6 +200,7 @@ def _featurise_chunk(args: tuple[list[tuple[int, bytes]], LinkSettings, str | No
     images: list[list[Any]] = []
     has_sig: list[bool] = []
     sig_rows: list[np.ndarray] = []
+    parsed: list[tuple[int, Ad]] = []
     for lineno, line in lines:
         data, error = decode_line(line, lineno)
         if data is BLANK:
@@ -208,11 +209,19 @@ def _featurise_chunk(args: tuple[list[tuple[int, bytes]], LinkSettings, str | No
             recs.append((lineno, None, error["error"]["code"]))
             continue
         try:
-            ad = ad_from_dict(data)
+            parsed.append((lineno, ad_from_dict(data)))
         except AdError as exc:
             recs.append((lineno, None, exc.code))
-            continue
-        extraction = extraction_of(ad, region)
+    # One batched extraction for the ads that carry no entities of their own (the language model
+    # reads the whole batch in one pass: same results, less time per ad).
+    from tipwatch.engine.extract import extract_ads
+
+    todo = [ad for _n, ad in parsed if not isinstance(ad.extra.get("entities"), list)]
+    extracted = iter(extract_ads(todo, region=region)) if todo else iter(())
+    for lineno, ad in parsed:
+        extraction = (
+            extraction_of(ad, region) if isinstance(ad.extra.get("entities"), list) else next(extracted)
+        )
         recs.append((lineno, ad.id, None))
         keys.append(entity_keys(extraction))
         images.append(_hash_images(ad.images) if ad.images else [])
@@ -222,6 +231,7 @@ def _featurise_chunk(args: tuple[list[tuple[int, bytes]], LinkSettings, str | No
             mh.update_batch(shingles)
             sig_rows.append(mh.hashvalues)
         has_sig.append(bool(shingles))
+    recs.sort(key=lambda rec: rec[0])  # error lines back between the ads, in input order
     sigs = np.vstack(sig_rows) if sig_rows else np.empty((0, settings.num_perm), dtype=np.uint64)
     return _Chunk(recs, keys, images, has_sig, sigs, _band_hashes(sigs, b, r))
 
