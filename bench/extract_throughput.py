@@ -8,6 +8,12 @@ grows: the command streams), and the start-up cost alone (one ad). In the same r
 ad's country, else US), the baseline a new user would start from.
 
     python bench/extract_throughput.py --sizes 20000,100000   # writes bench/results/extract_throughput.md
+
+``--compare SRC`` also runs another checkout's code on the same files, alternating with this
+one (CPU time drifts on a shared machine: only a comparison in the same minute means much):
+
+    git archive HEAD src | tar -x -C /tmp/base
+    python bench/extract_throughput.py --sizes 20000 --compare /tmp/base/src
 """
 
 from __future__ import annotations
@@ -29,16 +35,19 @@ def make_world(path: Path, seed: int, n: int) -> None:
     write_world(path, seed, n)
 
 
-def run_cli(ads: Path) -> tuple[float, float, float]:
+def run_cli(ads: Path, src: Path | None = None) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one `tipwatch extract`
-    process. CPU time is the figure to compare: on a shared machine wall time also counts the
-    time other processes held the core."""
+    process (of the code under ``src`` when given). CPU time is the figure to compare: on a
+    shared machine wall time also counts the time other processes held the core."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "tipwatch.cli", "extract", str(ads), "-o", os.devnull],
         check=True,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        env=env,
     )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -78,6 +87,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--sizes", default="20000,100000")
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "extract_throughput.md")
+    ap.add_argument("--compare", type=Path, help="src/ of another checkout to time on the same files")
     args = ap.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,10 +98,13 @@ def main() -> None:
         head(world / "ads.jsonl", one, 1)
         _w, start_cpu, _r = run_cli(one)
         rows = []
+        other = []  # (n, CPU s of this code, CPU s of --compare's), run one after the other
         for n in sizes:
             part = world / f"ads-{n}.jsonl"
             head(world / "ads.jsonl", part, n)
             rows.append((n, *run_cli(part)))
+            if args.compare:
+                other.append((n, rows[-1][2], run_cli(part, args.compare)[1]))
         base_s, base_found = phonenumbers_pass(world / "ads.jsonl", sizes[-1])
     n, wall, cpu, rss = rows[-1]
     lines = [
@@ -113,6 +126,11 @@ def main() -> None:
         f"Full extraction (all entity types, JSON in and out, process start-up) costs "
         f"{cpu / base_s:.2f}x the bare phone matcher (CPU time).",
     ]
+    for n_, mine, theirs in other:
+        lines.append(
+            f"\nSame files, run right after, code under `{args.compare}`: {n_:,} ads in {theirs:.1f} s CPU "
+            f"= {n_ / theirs:,.0f} ads/s (this code: {n_ / mine:,.0f} ads/s, {theirs / mine:.2f}x)."
+        )
     md = "\n".join(lines) + "\n"
     print(md)
     if args.out:

@@ -7,8 +7,10 @@ line numbers still correspond.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -145,6 +147,13 @@ def extract_line(line: bytes, lineno: int, region: str | None = None) -> dict[st
     return extract_ad(ad, region=region).to_dict()
 
 
+def _worker_start() -> None:
+    """A pool worker only extracts: collect cycles as rarely as the single-process path does."""
+    threshold = gc.get_threshold()
+    if 0 < threshold[0] < GC_THRESHOLD:
+        gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+
+
 def _work(args: tuple[bytes, int, str | None]) -> bytes | None:
     out = extract_line(*args)
     return None if out is None else dumps(out)
@@ -162,6 +171,27 @@ def _work_batch(batch: list[tuple[bytes, int]], region: str | None) -> Iterator[
 
 
 BATCH = 64  # lines extracted together: the language model reads a batch in one pass
+# Extraction makes many short-lived objects and almost no reference cycles: with the default
+# first-generation threshold (700) the cycle collector ran ~740 times per 20,000 ads and, every
+# so often, walked the whole heap (the gazetteer index, the lexicons): 3% of the CPU time.
+# A higher threshold while extracting makes that ~0.5% (same output: only when cycles are freed).
+GC_THRESHOLD = 10_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Raise the collector's first threshold to :data:`GC_THRESHOLD` for the block, then put it
+    back (unless someone changed it meanwhile); a threshold already higher is left alone."""
+    old = gc.get_threshold()
+    if old[0] == 0 or old[0] >= GC_THRESHOLD:  # collection off, or already as infrequent
+        yield
+        return
+    gc.set_threshold(GC_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        if gc.get_threshold()[0] == GC_THRESHOLD:
+            gc.set_threshold(*old)
 
 
 def extract_lines(
@@ -176,14 +206,15 @@ def extract_lines(
         workers = os.cpu_count() or 1
     if workers <= 1:
         numbered = enumerate(lines, 1)
-        while batch := [(line, i) for i, line in islice(numbered, BATCH)]:
-            yield from _work_batch(batch, region)
+        with _fewer_collections():
+            while batch := [(line, i) for i, line in islice(numbered, BATCH)]:
+                yield from _work_batch(batch, region)
         return
     items = ((line, i, region) for i, line in enumerate(lines, 1))
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=_worker_start) as pool:
         for out in pool.imap(_work, items, chunksize=chunksize):
             if out is not None:
                 yield out

@@ -166,6 +166,8 @@ class Gazetteer:
         self.prefixes = frozenset(index["prefixes"])
         self._names = self._primary.keys() | self._alternate.keys()  # one test per candidate key
         self._found: dict[str, tuple[tuple[City, ...], bool]] = {}  # lookups already turned into Cities
+        # Cyrillic token -> its case-form reading (or None): ads repeat a small vocabulary
+        self._inflections: dict[str, tuple[str, tuple[City, ...]] | None] = {}
 
     def lookup(self, key: str) -> tuple[tuple[City, ...], bool] | None:
         """Cities named ``key`` (already folded) and whether it is a primary name."""
@@ -229,7 +231,8 @@ class Gazetteer:
             key, k = tok, i + 1
             best = (k, key) if key in names else None
             while k < n and k - i < MAX_TOKENS and key in prefixes:
-                if not _GAP_RE.fullmatch(parts[2 * k]):  # the separator before token k
+                gap = parts[2 * k]  # the separator before token k (one space: most of them)
+                if gap != " " and not _GAP_RE.fullmatch(gap):
                     break
                 key = f"{key} {words[k]}"
                 k += 1
@@ -245,6 +248,17 @@ class Gazetteer:
 
     def _inflected(self, tok: str) -> tuple[str, tuple[City, ...]] | None:
         """Russian/Ukrainian case forms of one-word city names: "москве", "москвы" -> "москва"."""
+        try:
+            return self._inflections[tok]
+        except KeyError:
+            pass
+        hit = self._read_inflected(tok)
+        if len(self._inflections) >= 100_000:  # bounded: hostile text cannot grow it without limit
+            self._inflections.clear()
+        self._inflections[tok] = hit
+        return hit
+
+    def _read_inflected(self, tok: str) -> tuple[str, tuple[City, ...]] | None:
         for ending, repl in _ENDINGS_BY_LAST.get(tok[-1:], ()):
             if tok.endswith(ending) and len(tok) > len(ending) + 2:
                 key = tok[: -len(ending)] + repl

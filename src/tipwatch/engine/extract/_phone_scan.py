@@ -57,6 +57,32 @@ def _atom(m: re.Match[str], lex: PhoneLexicon) -> Atom | None:
         if e - s > 15:  # longer than any phone number: an id
             return None
         return Atom(s, e, "digits", text)
+    # the same few words come back in every ad ("and", "for", "twenty"): read each once
+    owner, shapes = _WORD_SHAPES
+    if owner is not lex:  # one lexicon in practice; a test may build another
+        shapes = {}
+        _WORD_SHAPES[:] = [lex, shapes]
+    shape = shapes.get(text, _UNSEEN)
+    if shape is _UNSEEN:
+        shape = _word_shape(text, lex)
+        if len(shapes) >= 50_000:  # bounded: hostile text cannot grow it without limit
+            shapes.clear()
+        shapes[text] = shape
+    if shape is None:
+        return None
+    kind, tokens, weak = shape
+    return Atom(s, e, kind, "", tokens, weak=weak)
+
+
+_UNSEEN = object()
+# [the lexicon they were read with, {atom text (not all digits): (kind, tokens, weak) or None}]
+# (the lexicon is held, so it is compared by identity safely); see _word_shape
+_WORD_SHAPES: list = [None, {}]
+
+
+def _word_shape(text: str, lex: PhoneLexicon) -> tuple[str, tuple[tuple[int, bool], ...], bool] | None:
+    """What an atom of ``text`` (not all digits) is: (kind, tokens, weak), or None when it is no
+    atom at all. Depends on the text alone, so it is cached by :func:`_atom`."""
     tokens: list[tuple[int, bool]] = []
     ndigits = 0
     letters = 0
@@ -71,14 +97,14 @@ def _atom(m: re.Match[str], lex: PhoneLexicon) -> Atom | None:
             tokens.append((values[t], True))
     if letters and not ndigits:
         if len(text) == 1:  # a lone "l" / "i" / "o": a digit only between number words
-            return Atom(s, e, "word", "", tokens, weak=True)
+            return "word", tuple(tokens), True
         if letters == len(tokens):
             return None  # "oil", "lol": letters stand for digits only among digits or number words
     if len(tokens) > 15:
         return None
     if ndigits == 0:
-        return Atom(s, e, "word", "", tokens, weak=len(tokens) == 1 and text in lex.ambiguous)
-    return Atom(s, e, "mixed", "", tokens)
+        return "word", tuple(tokens), len(tokens) == 1 and text in lex.ambiguous
+    return "mixed", tuple(tokens), False
 
 
 def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:

@@ -66,8 +66,11 @@ def _lex() -> dict[str, Any]:
         ),
         # a white-space separated token that is a suffix's first word once stripped of
         # punctuation (what ``low.split()`` + ``str.strip(_PUNCT)`` would find, in one C scan)
-        "suffix_head": re.compile(
-            rf"(?<!\S)[{re.escape(_PUNCT)}]*(?:"
+        # searched as "white space, then the word" (a class first: the regex jumps from space to
+        # space) plus one match at offset 0: the same test as a look-behind for "not after
+        # \S", which the engine would have to try at every position
+        "suffix_head": _head_patterns(
+            rf"[{re.escape(_PUNCT)}]*(?:"
             + "|".join(
                 sorted(
                     {
@@ -93,6 +96,11 @@ def _lex() -> dict[str, Any]:
         ),
         "suffix_words": suffix_words,
     }
+
+
+def _head_patterns(body: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(pattern at the text's start, pattern after one white-space character) for ``body``."""
+    return re.compile(body), re.compile(r"\s" + body)
 
 
 def _by_head(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -198,7 +206,8 @@ def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Ite
 
 def _in_words(text: str, lex: dict[str, Any]) -> Iterator[tuple[int, int, int]]:
     low = text.lower()
-    if lex["suffix_head"].search(low) is None:
+    at_start, after_space = lex["suffix_head"]
+    if at_start.match(low) is None and after_space.search(low) is None:
         return  # the common case: no "years"/"años"/"лет"... written at all
     budget = _MAX_WORD_SUFFIXES
     nw = None

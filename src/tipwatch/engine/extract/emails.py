@@ -232,9 +232,11 @@ def _sep_words() -> tuple[str, ...]:
 @functools.cache
 def _separator_re() -> re.Pattern[str]:
     # a bracket or "@", or the space before a spelled-out "at" word (the look-ahead keeps
-    # overlapping hits: " at at " gives both spaces)
+    # overlapping hits: " at at " gives both spaces). Written as one class first, then the
+    # look-ahead only for a space, so the regex engine jumps between candidate characters
+    # instead of trying two alternatives at every position
     words = "|".join(re.escape(w) for w in _sep_words())
-    return re.compile(rf"[(\[{{<@＠]| (?=(?:{words}) )")
+    return re.compile(rf"[ (\[{{<@＠](?:(?<! )|(?=(?:{words}) ))")
 
 
 def _separators(text: str) -> list[int]:
