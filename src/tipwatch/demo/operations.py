@@ -46,7 +46,9 @@ class Operation:
     pays: list[tuple[str, str, str]] = field(default_factory=list)
     dests: list[str] = field(default_factory=list)
     jobs: list[int] = field(default_factory=list)
-    recent: list[tuple[str, Template, str, Facts]] = field(default_factory=list)
+    # the op's last few originals, which a translation may copy: (id, template, language,
+    # facts, extra contact slots, the draws of its rendering: see slots.Recorder)
+    recent: list[tuple[str, Template, str, Facts, list[str], dict]] = field(default_factory=list)
     ads: int = 0
 
     def summary(self) -> dict:
@@ -212,16 +214,20 @@ def new_operation(kind: str, k: int, seed: int, book: PhoneBook, start: float, l
 
 
 def operation_ad(op: Operation, i: int, ad_id: str) -> tuple[Facts, Template, str, str | None, list[str]]:
-    """Facts, template, language, translated ad id and extra contact slots of the op's next ad."""
+    """Facts, template, language, translated ad id and extra contact slots of the op's next ad.
+
+    A translation (translated ad id not None) gets its original's facts and extra contact
+    slots; the world renders it with the original's recorded choices (see slots.Replayer).
+    """
     rng = op.rng
     op.ads += 1
     if op.recent and rng.random() < 0.22:
-        orig_id, tpl, orig_lang, facts = pick(rng, op.recent)
+        orig_id, tpl, orig_lang, facts, extras = pick(rng, op.recent)[:5]
         local = data()["countries"][facts.country]["lang"]
         home_lang = data()["countries"][op.home]["lang"]
         choices = [x for x in dict.fromkeys((local, "en", home_lang, pick(rng, LANGS))) if x != orig_lang]
         lang = pick(rng, choices) if choices else ("en" if orig_lang != "en" else "es")
-        return dataclasses.replace(facts), tpl, lang, orig_id, []
+        return dataclasses.replace(facts), tpl, lang, orig_id, list(extras)
     tpl = pick(rng, op.templates)
     frac = min(max((i - op.start) / op.length, 0.0), 0.999)
     stage = int(frac * len(op.cities))

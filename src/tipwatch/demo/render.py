@@ -8,19 +8,51 @@ and one C-level pass over the piece lengths turns indices into offsets at the en
 
 from __future__ import annotations
 
-from itertools import accumulate
+from collections.abc import Sequence
+from itertools import accumulate, repeat
 
 from tipwatch.demo._data import CHOICE, Template, pick
-from tipwatch.demo.slots import SLOTS, Renderer
+from tipwatch.demo.slots import QUIET_SLOTS, SLOTS, Renderer
 
 __all__ = ["render_ad"]
 
 
-def _parts(r: Renderer, parts: tuple, out: list[str], pending: list, cap: bool) -> None:
-    """Append the rendered parts to ``out``; entity pieces go to ``pending`` as (index, piece)."""
+_KEYS: dict[int, tuple[tuple, tuple]] = {}
+
+
+def _keys(parts: tuple) -> tuple:
+    """Channel names of a sentence's parts: "price#0", "~#1" (the second choice) ... or None.
+
+    Named by slot and rank, not position, so a language that puts the slot elsewhere in the
+    sentence still reads the original's draws for it. Cached by identity: templates live as
+    long as the process (the entry keeps ``parts`` alive, so the id is never reused).
+    """
+    hit = _KEYS.get(id(parts))
+    if hit is None:
+        seen: dict[str, int] = {}
+        keys = []
+        for p in parts:
+            if p.__class__ is str or (p[0] != CHOICE and p[1] in QUIET_SLOTS):
+                keys.append(None)  # draws nothing: no channel
+                continue
+            name = "~" if p[0] == CHOICE else p[1]
+            n = seen[name] = seen.get(name, -1) + 1
+            keys.append(f"{name}#{n}")
+        hit = _KEYS[id(parts)] = (parts, tuple(keys))
+    return hit[1]
+
+
+def _parts(r: Renderer, parts: tuple, out: list[str], pending: list, cap: bool, sentence: object) -> None:
+    """Append the rendered parts to ``out``; entity pieces go to ``pending`` as (index, piece).
+
+    ``sentence`` names the sentence for the channel marks of a recorded or replayed ad.
+    """
     rand = r.rng.random
     append = out.append
-    for p in parts:
+    mark = r.mark
+    for p, key in zip(parts, repeat(None) if mark is None else _keys(parts)):  # noqa: B905
+        if key is not None:
+            mark((sentence, key))
         if p.__class__ is str:
             append(p)
         elif p[0] == CHOICE:
@@ -62,27 +94,34 @@ def _entities(out: list[str], pending: list, fld: str, ents: list[dict]) -> None
 def render_ad(r: Renderer, tpl: Template, lang: str, extras: list[tuple]) -> tuple[str, str, list[dict]]:
     """Title, body and entities of one ad; ``extras`` are contact pieces appended to the body."""
     rng = r.rng
+    mark = r.mark
     titles, body = tpl.text[lang]
     ents: list[dict] = []
     out: list[str] = []
     pending: list = []
-    _parts(r, titles[0] if len(titles) == 1 else pick(rng, titles), out, pending, True)
+    if mark is not None:
+        mark("title")
+    _parts(r, titles[0] if len(titles) == 1 else pick(rng, titles), out, pending, True, "t")
     _entities(out, pending, "title", ents)
     title = "".join(out)
 
-    order = body
+    if mark is not None:
+        mark("order")
+    order: Sequence[int] = range(len(body))
     if len(body) > 3 and rng.random() < 0.35:  # shuffle the middle sentences
-        mid = list(body[1:-1])
+        mid = list(range(1, len(body) - 1))
         rng.shuffle(mid)
-        order = (body[0], *mid, body[-1])
+        order = (0, *mid, len(body) - 1)
     joiner = "\n" if rng.random() < 0.2 else " "
     out = []
     pending = []
-    for i, sentence in enumerate(order):
+    for i, j in enumerate(order):
         if i:
             out.append(joiner)
-        _parts(r, sentence, out, pending, True)
+        _parts(r, body[j], out, pending, True, j)  # channels follow the template's sentence
     if extras:
+        if mark is not None:
+            mark("sep")
         sep = pick(rng, (" | ", "\n", " "))
         for piece in extras:
             out.append(sep)

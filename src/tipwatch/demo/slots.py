@@ -3,7 +3,12 @@
 A slot returns either plain text or a *piece* ``(text, [(start, end, type, value, obfuscated,
 attrs)])`` whose spans are relative to ``text``; :mod:`tipwatch.demo.render` places them.
 Facts (ages, amounts, numbers, user names) are language-free, so a translation of an ad
-re-renders the same facts in another language.
+re-renders the same facts in another language. A translation is also *faithful*: it makes the
+same wording choices as its original (title, sentence order, greeting, emoji, hours, how the
+number and prices are written, extra contacts). The original's random draws are written down
+per *channel* (one per slot or choice of the template, see :class:`Recorder`) and the
+translation reads them back (:class:`Replayer`), so a slot written in another place of the
+sentence, as languages do, still gets its own draws.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from tipwatch.demo._data import City, data, pick
 from tipwatch.demo.obfuscate import obfuscate_email, obfuscate_phone
 from tipwatch.demo.phones import Phone
 
-__all__ = ["Facts", "Person", "Renderer", "SLOT_NAMES"]
+__all__ = ["QUIET_SLOTS", "SLOT_NAMES", "Facts", "Person", "Recorder", "Renderer", "Replayer"]
 
 # rough USD -> currency rates, only to make amounts look local
 _RATES = {
@@ -116,11 +121,92 @@ def _ru_years(n: int) -> str:
     return "лет"
 
 
+Tape = dict[Any, list]  # channel -> the draws made there: floats (random) and (k, bits) pairs
+
+
+class Recorder(random.Random):
+    """Hands out the world generator's draws unchanged and writes each one down under the
+    channel last named with :meth:`mark`; the world's stream is exactly what it would be
+    without the recorder (the same calls reach it, in the same order)."""
+
+    def __init__(self, base: random.Random) -> None:
+        super().__init__(0)
+        self._random = base.random
+        self._bits = base.getrandbits
+        self.tape: Tape = {}
+        self._key: Any = None
+        self._cur: list | None = None
+
+    def begin(self) -> Tape:
+        """Start a new tape (one per ad) and return it."""
+        self.tape = {}
+        self._key, self._cur = None, None
+        return self.tape
+
+    def mark(self, key: Any) -> None:
+        self._key, self._cur = key, None
+
+    def _channel(self) -> list:
+        cur = self._cur = self.tape.setdefault(self._key, [])
+        return cur
+
+    def random(self) -> float:
+        v = self._random()
+        (self._cur if self._cur is not None else self._channel()).append(v)
+        return v
+
+    def getrandbits(self, k: int) -> int:
+        v = self._bits(k)
+        (self._cur if self._cur is not None else self._channel()).append((k, v))
+        return v
+
+
+class Replayer(random.Random):
+    """Plays a :class:`Recorder` tape back: in each channel, the draws of the original in
+    order; a draw of another kind, or past the end of the channel (the other language has
+    more to choose there), comes from this generator's own stream, seeded by ``seed``."""
+
+    def __init__(self, tape: Tape, seed: str) -> None:
+        super().__init__(seed)
+        self._tape = tape
+        self._pos: dict[Any, int] = {}
+        self._key: Any = None
+        self._cur: list = tape.get(None, [])
+        self._i = 0
+
+    def mark(self, key: Any) -> None:
+        self._pos[self._key] = self._i
+        self._key = key
+        self._cur = self._tape.get(key, [])
+        self._i = self._pos.get(key, 0)
+
+    def random(self) -> float:
+        cur, i = self._cur, self._i
+        if i < len(cur) and cur[i].__class__ is float:
+            self._i = i + 1
+            return cur[i]
+        self._i = len(cur)  # out of step with the original: the rest of the channel is new
+        return super().random()
+
+    def getrandbits(self, k: int) -> int:
+        cur, i = self._cur, self._i
+        if i < len(cur) and cur[i].__class__ is tuple and cur[i][0] == k:
+            self._i = i + 1
+            return cur[i][1]
+        self._i = len(cur)
+        return super().getrandbits(k)
+
+
 class Renderer:
-    """Renders slots for the current ad; one instance per world, re-pointed at each ad."""
+    """Renders slots for the current ad; one instance per world, re-pointed at each ad.
+
+    ``rng`` draws every choice; ``mark`` is ``None``, or the ``mark`` of a
+    :class:`Recorder` / :class:`Replayer` standing in as ``rng`` (see :meth:`use`).
+    """
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
+        self.mark: Any = None
         self.f: Facts | None = None
         self.lang = "en"
         d = _lex()
@@ -130,6 +216,11 @@ class Renderer:
     def start(self, facts: Facts, lang: str) -> None:
         self.f = facts
         self.lang = lang
+
+    def use(self, rng: random.Random) -> None:
+        """Draw from ``rng`` from now on; a Recorder or Replayer also gets the channel marks."""
+        self.rng = rng
+        self.mark = getattr(rng, "mark", None)
 
     # ---- helpers -------------------------------------------------------------------------
     def name_in(self, name: str) -> str:
@@ -371,3 +462,8 @@ for _s in _PRICE_SLOTS:
 
 SLOTS: dict[str, Any] = {k[2:]: v for k, v in vars(Renderer).items() if k.startswith("s_")}
 SLOT_NAMES = frozenset(SLOTS)
+# slots that draw nothing (their text is a fact): no channel mark needed when recording
+QUIET_SLOTS = frozenset(
+    "name name2 city hair height measure weight dest job local_job item car company address postcode "
+    "year ref date time km size sqm".split()
+)

@@ -9,6 +9,12 @@ Mix of kinds: 40% exploitation (about one operation per 400 ads), 15% recruitmen
 (one operation per ~50 of their ads), 5% marriage agencies, 40% benign (jobs, independent
 adult ads, classifieds). Memory stays flat: only the operations active at the current ad are
 kept, and an ad's text is built once and handed over.
+
+About 22% of an operation's ads are translations of one of its last four originals. A
+translation is faithful (the original's wording choices, in another language: see
+slots.Recorder); it is rendered after a throw-away rendering that draws from the world's
+generator exactly as the unfaithful translations of earlier versions did, so every other ad
+of a seed is byte-for-byte what it was.
 """
 
 from __future__ import annotations
@@ -21,14 +27,14 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import cache
 
-from tipwatch.demo._data import data, pick
+from tipwatch.demo._data import Template, data, pick
 from tipwatch.demo.benign import benign_ad
 from tipwatch.demo.images import ad_images
 from tipwatch.demo.images import identity as image_identity
 from tipwatch.demo.operations import Operation, Schedule, operation_ad
 from tipwatch.demo.phones import PhoneBook
 from tipwatch.demo.render import render_ad
-from tipwatch.demo.slots import Renderer
+from tipwatch.demo.slots import Facts, Recorder, Renderer, Replayer
 
 __all__ = ["KINDS", "SHARES", "World", "generate"]
 
@@ -117,6 +123,7 @@ class World:
         rng = random.Random(seed)
         book = PhoneBook()
         renderer = Renderer(rng)
+        recorder = Recorder(rng)
         offset = 0
         schedules = {}
         for kind in ("exploitation", "recruitment", "marriage"):
@@ -152,18 +159,21 @@ class World:
             has_city = rng.random() < 0.6
             hint = country if has_country else site_cc[site]
             facts.national = hint == country
+            tape = None
+            if op is not None and translation_of is None:  # a translation may copy it later
+                tape = recorder.begin()
+                renderer.use(recorder)
             renderer.start(facts, lang)
-            pieces = []
-            for x in extras:
-                if x == "phone2":
-                    pieces.append(renderer.phone_piece(*facts.phones[1]))
-                elif x == "handle":
-                    pieces.append(renderer.handle_piece())
-                elif x == "email":
-                    pieces.append(renderer.email_piece())
-                else:
-                    pieces.append(renderer.pay_piece())
-            title, body, ents = render_ad(renderer, tpl, lang, pieces)
+            # a translation first draws (and drops) a fresh rendering as it always did, so the
+            # world's stream, and so every other ad, stays what it was
+            title, body, ents = render_ad(
+                renderer, tpl, lang, [] if translation_of else _pieces(renderer, extras)
+            )
+            renderer.use(rng)
+            if translation_of is not None:
+                title, body, ents = _faithful(
+                    renderer, op, translation_of, facts, tpl, lang, extras, seed, ad_id
+                )
             city = facts.city
             ad = {
                 "id": ad_id,
@@ -197,12 +207,58 @@ class World:
                     ad["images"] = [f"images/{name}.jpg" for name in names]
                 truth["images"] = [image_identity(name) for name in names]
             if op is not None and translation_of is None:
-                op.recent.append((ad_id, tpl, lang, facts))
+                op.recent.append((ad_id, tpl, lang, facts, extras, tape))
                 if len(op.recent) > 4:
                     del op.recent[0]
             yield ad, truth
         for s in schedules.values():
             s.close()
+
+
+def _pieces(renderer: Renderer, extras: list[str]) -> list[tuple]:
+    """The extra contact pieces of an ad, each drawn on its own channel."""
+    pieces = []
+    mark = renderer.mark
+    for n, x in enumerate(extras):
+        if mark is not None:
+            mark(("x", n))
+        if x == "phone2":
+            pieces.append(renderer.phone_piece(*renderer.f.phones[1]))
+        elif x == "handle":
+            pieces.append(renderer.handle_piece())
+        elif x == "email":
+            pieces.append(renderer.email_piece())
+        else:
+            pieces.append(renderer.pay_piece())
+    return pieces
+
+
+def _faithful(
+    renderer: Renderer,
+    op: Operation,
+    orig_id: str,
+    facts: Facts,
+    tpl: Template,
+    lang: str,
+    extras: list[str],
+    seed: int,
+    ad_id: str,
+) -> tuple[str, str, list[dict]]:
+    """Render a translation as a translator would: the original's choices in ``lang``.
+
+    The original's draws are replayed channel by channel (see slots.Replayer); draws the
+    original never made come from a generator of this ad's own, so nothing else moves.
+    """
+    entry = next(e for e in op.recent if e[0] == orig_id)
+    # the number is copied as the original wrote it, but in national form only where this ad
+    # tells its region too (else a reader could not dial it)
+    facts.national = facts.national and entry[3].national
+    world_rng = renderer.rng
+    renderer.use(Replayer(entry[5], f"{seed}:translation:{ad_id}"))
+    renderer.start(facts, lang)
+    out = render_ad(renderer, tpl, lang, _pieces(renderer, extras))
+    renderer.use(world_rng)
+    return out
 
 
 def generate(

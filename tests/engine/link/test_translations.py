@@ -1,4 +1,4 @@
-"""Cross-lingual duplicates on the demo world: recall, precision, languages, hostile input."""
+"""Cross-lingual duplicates on the demo world: recall, precision, signatures, languages, hostile input."""
 
 from __future__ import annotations
 
@@ -10,9 +10,20 @@ import numpy as np
 import pytest
 
 from tipwatch.demo import generate
-from tipwatch.engine.link.translations import TranslationFinder, agree, embed, facts
+from tipwatch.engine.link.translations import (
+    _SIG_TOKEN,
+    TranslationFinder,
+    agree,
+    embed,
+    facts,
+    signature,
+    signature_similarity,
+)
 
 N = 1500
+# measured on this world (bench/results/translations.md, 2026-11-22): precision 0.964 and recall
+# 0.986 dated, precision 0.939 undated; 20,000 ads give 0.957 / 0.951 dated, 0.907 / 0.961 undated
+PRECISION, RECALL, PRECISION_UNDATED = 0.95, 0.97, 0.92
 
 
 @pytest.fixture(scope="module")
@@ -47,23 +58,37 @@ def _strict_truth(truth: list[dict]) -> set:
     return {(a, b) for a, b in combinations(sorted(root), 2) if root[a] == root[b] and lang[a] != lang[b]}
 
 
-def test_translations_are_found_with_recall_above_0_9(world):
+def _precision_recall(found: list, true: set) -> tuple[float, float]:
+    got = {(a, b) for a, b, _ in found}
+    return len(got & true) / max(len(got), 1), len(got & true) / len(true)
+
+
+def test_translations_are_found_with_precision_and_recall_above_0_9(world):
+    # strict truth: one ad is the translation_of the other, or both translate the same original
     _, truth, _, pairs, undated = world
     true = _strict_truth(truth)
     assert len(true) > 150
-    for found in ({(a, b) for a, b, _ in pairs}, {(a, b) for a, b, _ in undated}):
-        assert len(found & true) / len(true) >= 0.9
-    # identical-fact reposts count as misses in the generator's truth (see the module docstring)
-    assert len({(a, b) for a, b, _ in pairs} & true) / len(pairs) >= 0.4
-    assert len({(a, b) for a, b, _ in undated} & true) / len(undated) >= 0.25
+    precision, recall = _precision_recall(pairs, true)
+    assert precision >= PRECISION and recall >= RECALL, (precision, recall)
+    precision, recall = _precision_recall(undated, true)  # no dates: reposts weeks apart come in
+    assert precision >= PRECISION_UNDATED and recall >= RECALL, (precision, recall)
 
 
-def test_precision_counting_identical_fact_reposts(world):
-    _, truth, _, pairs, undated = world
+def test_identical_fact_reposts_are_mostly_told_apart(world):
+    # a repost of the same template with the same prices, ages and contacts is not a
+    # translation: few of the pairs are such reposts, and most reposts are not paired
+    _, truth, _, pairs, _ = world
     by_id = {t["id"]: t for t in truth}
     key = {t["id"]: _content_key(t, by_id) for t in truth}
-    assert sum(1 for a, b, _ in pairs if key[a] == key[b]) / len(pairs) >= 0.8
-    assert sum(1 for a, b, _ in undated if key[a] == key[b]) / len(undated) >= 0.5
+    true = _strict_truth(truth)
+    same_facts = {(a, b) for a, b, _ in pairs if key[a] == key[b]}
+    assert len(same_facts) / len(pairs) >= 0.97
+    reposts = sum(
+        1
+        for a, b in combinations(sorted(key), 2)
+        if key[a] == key[b] and (a, b) not in true and by_id[a]["lang"] != by_id[b]["lang"]
+    )
+    assert len(same_facts - true) < 0.2 * reposts
 
 
 def test_dates_only_remove_pairs(world):
@@ -165,3 +190,78 @@ def test_dates_far_apart_do_not_pair_and_bad_dates_are_ignored():
     f.add("b", "Маша", ru, "ru", posted_at=datetime(2026, 4, 1))  # naive: read as UTC
     f.add("c", "Маша", ru, "ru-RU", posted_at="not a date")  # no date: no date check
     assert {(x, y) for x, y, _ in f.pairs()} == {("a", "c")}
+
+
+def test_signature_keeps_what_a_translator_copies():
+    en = signature(
+        "Masha 22yo 💕",
+        "Private flat, 10:00-22:00, 26 500 руб/h, $130/half hour.\nWhatsApp 8 (943) 378-84-56 "
+        "IG: @Masha.VIP cash app: $mashababy31 BTC: 1JcTiBD3BRCCD6rqdATguSs2DPXcjuopdx 10am-4am",
+    )
+    assert en == (
+        "💕",
+        "\u00b6",
+        "10:00-22:00",
+        "26 500",
+        "руб",
+        "$",
+        "130",
+        "\u00b6",
+        "8 (943) 378-84-56",
+        "@masha.vip",
+        "$mashababy31",
+        "1jctibd3brccd6rqdatguss2dpxcjuopdx",
+        "10am-4am",
+    )
+    ru = signature(
+        "Маша двадцать два года 💕",
+        "Частная квартира, 10:00-22:00, 26 500 руб/час, $130 за полчаса.\nWhatsApp 8 (943) 378-84-56 "
+        "IG: @Masha.VIP cash app: $mashababy31 BTC: 1JcTiBD3BRCCD6rqdATguSs2DPXcjuopdx 10am-4am",
+    )
+    assert ru == en  # ages (words or digits) and unit words are left out
+    repost = signature(
+        "Маша 22 🔥",
+        "Частная квартира, 24/7, 26500 руб/час, 130$ за полчаса. WhatsApp +7 943 378 84 56",
+    )
+    assert signature_similarity(en, ru) == 1.0
+    assert signature_similarity(en, repost) < 0.5
+    assert signature_similarity(("\u00b6",), ("\u00b6",)) == 0.0  # nothing to compare
+    assert signature_similarity((), ()) == 0.0
+
+
+def test_signature_regex_is_linear_on_hostile_input():
+    for hostile in (
+        "1 " * 500_000,
+        "a" * 10**6 + "@",
+        "@" * 10**6,
+        "1a" * 500_000,
+        "1-" * 500_000,
+        "$1/" * 300_000,
+    ):
+        t = time.process_time()
+        _SIG_TOKEN.findall(hostile)
+        signature(hostile, hostile)
+        assert time.process_time() - t < 1.0
+
+
+def test_a_repost_with_other_wording_is_not_a_translation():
+    f = TranslationFinder()
+    f.add("a", "Masha 💕", "Masha 22 y/o, 24/7, 200 USD per hour, call +1 213 555 0147 | @masha.vip", "en")
+    f.add("b", "Маша 💕", "Маша, 22 года, 24/7, 200 USD в час, звони +1 213 555 0147 | @masha.vip", "ru")
+    f.add("c", "Маша 🔥", "Маша, 22 года, 10am-4am, 200$ в час, звони 213-555-0147", "ru")
+    assert [(a, b) for a, b, _ in f.pairs()] == [("a", "b")]
+
+
+def test_no_shared_contact_needs_the_strict_threshold():
+    en = "Masha 22 y/o 💕 24/7, 200 USD per hour, call +1 213 555 0147"
+    ru = "Маша, 22 года 💕 10am-4am, 200 USD в час, пиши в личку"  # hides the number, other hours
+    assert agree(facts("", en, "en"), facts("", ru, "ru"))
+    score = signature_similarity(signature("", en), signature("", ru))
+    assert 0.7 <= score < 0.85
+    loose = TranslationFinder(0.7, strict_threshold=None)  # no stricter rule: the threshold alone
+    strict = TranslationFinder(0.7)
+    for f in (loose, strict):
+        f.add("a", "", en, "en")
+        f.add("b", "", ru, "ru")
+    assert [(a, b) for a, b, _ in loose.pairs()] == [("a", "b")]
+    assert strict.pairs() == []

