@@ -114,7 +114,8 @@ def test_templates_are_incremental_old_keys_stay_and_a_near_copy_joins(org_a):
     phone_slot = next(p[1] for p in tpl.description["parts"] if p[0] == "slot" and p[1]["kind"] == "phone")
     assert set(phone_slot["values"]) == {raw for _n, _c, raw, _e in TEMPLATE_ADS}
 
-    # Later: one more near-copy and one unrelated ad arrive.
+    # Later: one more near-copy and one unrelated ad arrive; only they are added to the saved index.
+    seen: list[tuple[str, int, int]] = []
     store(
         org_a,
         [
@@ -123,7 +124,8 @@ def test_templates_are_incremental_old_keys_stay_and_a_near_copy_joins(org_a):
         ],
         source_name="second",
     )
-    relink(org_a)
+    relink(org_a, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert [t for stage, _d, t in seen if stage == "templates"][-1] == 2  # not all 6 ads again
     again = Template.objects.for_org(org_a).get()
     assert again.pk == tpl.pk and again.key == tpl.key and again.size == 4
     links = _links(org_a)
@@ -181,3 +183,40 @@ def test_translated_ads_of_the_demo_world_are_stored_as_translations(org_a, clie
     t = AdTranslation.objects.for_org(org_a).order_by("-score").first()
     html = client_a.get(f"/ads/{t.ad_a_id}/").content.decode()
     assert "Translations of this ad" in html and f'href="/ads/{t.ad_b_id}/"' in html
+
+
+def test_the_saved_template_index_is_signed_and_rebuilt_when_stale(org_a, settings, caplog):
+    from tipwatch.web.links.services import _index_path
+
+    items = [_tpl_item(i, *spec) for i, spec in enumerate(TEMPLATE_ADS)]
+    store(org_a, items)
+    relink(org_a)
+    path = _index_path(org_a)
+    assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
+    key = Template.objects.for_org(org_a).get().key
+
+    extra = iter(range(100))
+
+    def templates_total() -> int:
+        """Store one more unrelated ad, relink, and return how many ads the template stage added."""
+        n = next(extra)
+        seen: list[tuple[str, int, int]] = []
+        text = ("Brass lamp, works fine.", "Two winter tyres for a small car.", "Piano lessons on weekends.")[
+            n
+        ]
+        store(org_a, [item(f"x{n}", text)], "more")
+        relink(org_a, progress=lambda stage, done, total: seen.append((stage, done, total)))
+        return [t for stage, _d, t in seen if stage == "templates"][-1]
+
+    assert templates_total() == 1  # the saved index is used: only the new ad is added
+    # A tampered file is never unpickled: the index is rebuilt from the store, same result.
+    blob = bytearray(path.read_bytes())
+    blob[-1] ^= 0xFF
+    path.write_bytes(bytes(blob))
+    assert templates_total() == len(TEMPLATE_ADS) + 2  # 3 template ads, x0, and the new x1
+    assert "signature" in caplog.text
+    assert Template.objects.for_org(org_a).get().key == key
+    # A deleted ad (retention) makes the saved keys stale: rebuilt, and the template still stands.
+    Ad.objects.for_org(org_a).get(ext_id="x0").delete()  # the template's ads stay
+    assert templates_total() == Ad.objects.for_org(org_a).count()
+    assert Template.objects.for_org(org_a).get().key == key

@@ -6,12 +6,16 @@ One call reads the stored ads, runs the engine's linkers in process and rewrites
 rows in one transaction. It is idempotent: a second call with no new ads changes nothing (and
 saves nothing), and it is audited as ``links.relink`` with counts only.
 
-**Why rebuild, and why the keys stay.** The engine's :class:`~tipwatch.engine.link.TemplateIndex`
-is incremental in memory but holds MinHash signatures we do not persist. Relink rebuilds it from
-the stored ads *in primary-key order* using the stored mention spans (no re-extraction). Its
-clusters do not depend on insertion order and new ads only ever join or merge clusters, so an
-existing template keeps its members and its key, ``tpl-<pk of its oldest ad>``; a new near-copy
-joins it. Photo groups are rebuilt the same way from the stored PDQ hashes (oldest image first),
+**Incremental templates, and why the keys stay.** The engine's
+:class:`~tipwatch.engine.link.TemplateIndex` is incremental: relink keeps it between runs in
+``TIPWATCH_HOME/links/templates-<org>.pickle``, signed with an HMAC of the ``SECRET_KEY`` (an
+unsigned or tampered file is never unpickled), with the primary keys it holds. When the stored
+ads still start with those keys, only the new ads are added (their mention spans read from the
+store, no re-extraction): new ads join existing clusters without recomputing everything. When ads
+were deleted (retention) or the file is missing, the index is rebuilt from the stored ads *in
+primary-key order*. Clusters do not depend on insertion order and new ads only ever join or merge
+clusters, so an existing template keeps its members and its key, ``tpl-<pk of its oldest ad>``;
+a new near-copy joins it. Photo groups are rebuilt the same way from the stored PDQ hashes (oldest image first),
 so an existing group keeps its key. Operation keys come from the engine
 (``op-`` + hash of the members); when a group changes, it keeps the key of the stored operation
 that held most of its ads, so bookmarks and case notes that cite an operation keep working.
@@ -19,13 +23,19 @@ that held most of its ads, so bookmarks and case notes that cite an operation ke
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import os
+import pickle
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -43,6 +53,7 @@ log = logging.getLogger(__name__)
 
 MIN_IMAGE_QUALITY = 50  # PDQ quality below 50: a nearly flat picture that matches too easily
 _REPORT_EVERY = 200
+_INDEX_VERSION = 1
 
 Progress = Callable[[str, int, int], Any]
 
@@ -65,21 +76,29 @@ class _Extraction:
 
 def _templates(organisation, ads: list[tuple], progress: Progress | None) -> tuple[dict[int, str], dict]:
     """Template key per ad pk (templates of 2+ ads only) and {key: (member pks, Template)}."""
+    pks = [a[0] for a in ads]
+    saved = _load_index(organisation)
+    if saved is not None and pks[: len(saved[0])] == saved[0]:
+        held, index = saved
+    else:
+        held, index = [], TemplateIndex()
+    todo = ads[len(held) :]
     spans: dict[int, list[_Span]] = {}
-    for ad_id, fld, start, end, typ in (
-        Mention.objects.for_org(organisation)
-        .order_by()
-        .values_list("ad_id", "field", "start", "end", "entity__type")
-        .iterator(chunk_size=5000)
-    ):
+    mentions = Mention.objects.for_org(organisation).order_by()
+    if held:
+        mentions = mentions.filter(ad_id__gt=held[-1])
+    for ad_id, fld, start, end, typ in mentions.values_list(
+        "ad_id", "field", "start", "end", "entity__type"
+    ).iterator(chunk_size=5000):
         spans.setdefault(ad_id, []).append(_Span(fld, start, end, typ))
-    index = TemplateIndex()
-    total = len(ads)
-    for n, (pk, title, body, language, *_rest) in enumerate(ads, 1):
+    total = len(todo)
+    for n, (pk, title, body, language, *_rest) in enumerate(todo, 1):
         ad = EngineAd(id=str(pk), title=title or "", body=body or "")
         index.add(str(pk), ad, _Extraction(spans.get(pk, []), language or None))
         if progress is not None and (n % _REPORT_EVERY == 0 or n == total):
             progress("templates", n, total)
+    if todo or not saved:
+        _save_index(organisation, pks, index)
     of_ad: dict[int, str] = {}
     found: dict[str, tuple[list[int], str]] = {}
     for tid, members in index.templates().items():
@@ -91,6 +110,48 @@ def _templates(organisation, ads: list[tuple], progress: Progress | None) -> tup
         for pk in pks:
             of_ad[pk] = key
     return of_ad, {"index": index, "found": found}
+
+
+def _index_path(organisation) -> Path:
+    return Path(settings.TIPWATCH_HOME) / "links" / f"templates-{organisation.pk}.pickle"
+
+
+def _mac(data: bytes) -> bytes:
+    key = hashlib.sha256(b"tipwatch.links.templates:" + settings.SECRET_KEY.encode("utf-8")).digest()
+    return hmac.new(key, data, hashlib.sha256).digest()
+
+
+def _load_index(organisation) -> tuple[list[int], TemplateIndex] | None:
+    """The saved (pks, index) of ``organisation``, or None when missing, unsigned or stale."""
+    path = _index_path(organisation)
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    mac, data = blob[:32], blob[32:]
+    if len(blob) < 33 or not hmac.compare_digest(mac, _mac(data)):
+        log.warning("links: the saved template index failed its signature check; rebuilding it")
+        return None
+    try:
+        saved = pickle.loads(data)  # noqa: S301 - our own file, verified by its HMAC above
+    except Exception:  # an old or broken format: rebuild rather than fail the ingest
+        log.warning("links: the saved template index could not be read; rebuilding it")
+        return None
+    if not isinstance(saved, dict) or saved.get("version") != _INDEX_VERSION:
+        return None
+    return list(saved["pks"]), saved["index"]
+
+
+def _save_index(organisation, pks: list[int], index: TemplateIndex) -> None:
+    path = _index_path(organisation)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = pickle.dumps({"version": _INDEX_VERSION, "pks": pks, "index": index}, protocol=5)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(_mac(data))
+        fh.write(data)
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)  # atomic: a killed relink leaves the previous file
 
 
 def _describe(index: TemplateIndex, tid: str) -> dict[str, Any]:
