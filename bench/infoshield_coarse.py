@@ -96,7 +96,7 @@ def run(world: Path, min_df: int = 1) -> dict[str, float]:
     for line in (world / "truth.jsonl").open(encoding="utf-8"):
         t = json.loads(line)
         ops.append(t["operation"] or f"benign:{t['id']}")
-        tpls.append(t.get("template") or f"none:{t['id']}")
+        tpls.append(f"{t['template']}:{t['lang']}" if t.get("template") else f"none:{t['id']}")
     t0 = time.process_time()
     labels = coarse_clusters(texts, min_df=min_df)
     cpu = time.process_time() - t0

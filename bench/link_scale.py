@@ -86,7 +86,9 @@ def score(d: Path, out: Path) -> tuple[tuple[float, float, float], tuple[float, 
     truth = {}
     for line in (d / "truth.jsonl").open(encoding="utf-8"):
         t = json.loads(line)
-        truth[t["id"]] = (t["operation"] or f"benign:{t['id']}", t.get("template") or f"none:{t['id']}")
+        # a template is compared within one language (a translation is another template's text)
+        tpl = f"{t['template']}:{t['lang']}" if t.get("template") else f"none:{t['id']}"
+        truth[t["id"]] = (t["operation"] or f"benign:{t['id']}", tpl)
     pred, want, pred_t, want_t = [], [], [], []
     for line in out.open(encoding="utf-8"):
         r = json.loads(line)
