@@ -220,3 +220,12 @@ def test_snippet_cuts_context_escapes_and_distrusts_offsets():
         == '<mark class="watch-hit watch-folded" title="t">other</mark>'
     )
     assert 'class="watch-hit watch-other"' in alert_snippet("abc", 0, 1, "a", 'x" onclick="', "t")
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase"), [("en", "new alerts"), ("es", "alertas nuevas"), ("ru", "новые оповещения")]
+)
+def test_alert_counts_are_whole_translated_phrases(client_a, watched, settings, lang, phrase):
+    client_a.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    html = client_a.get(reverse("watch:watchlist_detail", args=[watched.pk])).content.decode()
+    assert phrase in html

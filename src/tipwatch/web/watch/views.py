@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tipwatch.web import audit
@@ -38,6 +39,15 @@ __all__ = [
 WATCH_ROLES = ("analyst", "investigator", "org_admin")
 PAGE_SIZE = 25
 SCAN_LIMIT = 20_000  # ads (most recent first) a "scan existing ads" request goes through
+
+
+# Whole phrases, so that every language can make the adjective agree with "alerts".
+ALERT_COUNT_LABELS = {
+    "new": gettext_lazy("new alerts"),
+    "seen": gettext_lazy("seen alerts"),
+    "dismissed": gettext_lazy("dismissed alerts"),
+    "escalated": gettext_lazy("escalated alerts"),
+}
 
 
 def _annotate(alerts) -> list[Alert]:
@@ -84,7 +94,7 @@ def watchlist_detail(request, pk: int):
         "form": form,
         "terms_form": TermsForm(),
         "terms": wl.terms.select_related("added_by"),
-        "counts": [(label, counts.get(value, 0), value) for value, label in Alert.Status.choices],
+        "counts": [(ALERT_COUNT_LABELS[value], counts.get(value, 0), value) for value in Alert.Status.values],
     }
     return render(request, "watch/watchlist_detail.html", ctx)
 
