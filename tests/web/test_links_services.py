@@ -220,3 +220,34 @@ def test_the_saved_template_index_is_signed_and_rebuilt_when_stale(org_a, settin
     Ad.objects.for_org(org_a).get(ext_id="x0").delete()  # the template's ads stay
     assert templates_total() == Ad.objects.for_org(org_a).count()
     assert Template.objects.for_org(org_a).get().key == key
+
+
+def test_translation_vectors_are_kept_so_a_relink_embeds_only_new_ads(org_a, monkeypatch):
+    import tipwatch.engine.link.translations as tr
+    from tipwatch.web.links.services import _index_path
+
+    real = tr.embed
+    embedded: list[int] = []
+
+    def counting(texts):  # the real model, counted
+        embedded.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(tr, "embed", counting)
+    items, _truth = _demo_items(120)
+    store(org_a, items[:100])
+    first = relink(org_a)
+    assert sum(embedded) == 100 and _index_path(org_a, "translations").exists()
+    embedded.clear()
+    store(org_a, items[100:], source_name="more")
+    second = relink(org_a)
+    assert sum(embedded) == Ad.objects.for_org(org_a).count() - 100  # only the new ads
+    assert second["translations"] >= first["translations"]
+    # the same pairs as a finder built from scratch
+    _index_path(org_a, "translations").unlink()
+    embedded.clear()
+    AdTranslation.objects.for_org(org_a).delete()
+    LinkState.objects.filter(organisation=org_a).update(counts={})
+    third = relink(org_a)
+    assert sum(embedded) == Ad.objects.for_org(org_a).count()
+    assert third["translations"] == second["translations"]

@@ -15,7 +15,8 @@ store, no re-extraction): new ads join existing clusters without recomputing eve
 were deleted (retention) or the file is missing, the index is rebuilt from the stored ads *in
 primary-key order*. Clusters do not depend on insertion order and new ads only ever join or merge
 clusters, so an existing template keeps its members and its key, ``tpl-<pk of its oldest ad>``;
-a new near-copy joins it. Photo groups are rebuilt the same way from the stored PDQ hashes (oldest image first),
+a new near-copy joins it. The translation finder (every ad's embedding) is kept the same way, in
+``translations-<org>.pickle``, so a relink embeds only the new ads. Photo groups are rebuilt the same way from the stored PDQ hashes (oldest image first),
 so an existing group keeps its key. Operation keys come from the engine
 (``op-`` + hash of the members); when a group changes, it keeps the key of the stored operation
 that held most of its ads, so bookmarks and case notes that cite an operation keep working.
@@ -112,8 +113,8 @@ def _templates(organisation, ads: list[tuple], progress: Progress | None) -> tup
     return of_ad, {"index": index, "found": found}
 
 
-def _index_path(organisation) -> Path:
-    return Path(settings.TIPWATCH_HOME) / "links" / f"templates-{organisation.pk}.pickle"
+def _index_path(organisation, name: str = "templates") -> Path:
+    return Path(settings.TIPWATCH_HOME) / "links" / f"{name}-{organisation.pk}.pickle"
 
 
 def _mac(data: bytes) -> bytes:
@@ -121,29 +122,29 @@ def _mac(data: bytes) -> bytes:
     return hmac.new(key, data, hashlib.sha256).digest()
 
 
-def _load_index(organisation) -> tuple[list[int], TemplateIndex] | None:
+def _load_index(organisation, name: str = "templates") -> tuple[list[int], Any] | None:
     """The saved (pks, index) of ``organisation``, or None when missing, unsigned or stale."""
-    path = _index_path(organisation)
+    path = _index_path(organisation, name)
     try:
         blob = path.read_bytes()
     except OSError:
         return None
     mac, data = blob[:32], blob[32:]
     if len(blob) < 33 or not hmac.compare_digest(mac, _mac(data)):
-        log.warning("links: the saved template index failed its signature check; rebuilding it")
+        log.warning("links: the saved %s index failed its signature check; rebuilding it", name)
         return None
     try:
         saved = pickle.loads(data)  # noqa: S301 - our own file, verified by its HMAC above
     except Exception:  # an old or broken format: rebuild rather than fail the ingest
-        log.warning("links: the saved template index could not be read; rebuilding it")
+        log.warning("links: the saved %s index could not be read; rebuilding it", name)
         return None
     if not isinstance(saved, dict) or saved.get("version") != _INDEX_VERSION:
         return None
     return list(saved["pks"]), saved["index"]
 
 
-def _save_index(organisation, pks: list[int], index: TemplateIndex) -> None:
-    path = _index_path(organisation)
+def _save_index(organisation, pks: list[int], index: Any, name: str = "templates") -> None:
+    path = _index_path(organisation, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = pickle.dumps({"version": _INDEX_VERSION, "pks": pks, "index": index}, protocol=5)
     tmp = path.with_suffix(".tmp")
@@ -240,15 +241,26 @@ def _op_summary(og: OrgGraph, pks: list[int], meta: dict[int, tuple]) -> dict[st
     }
 
 
-def _translations(ads: list[tuple]) -> list[tuple[int, int, float]]:
+def _translations(organisation, ads: list[tuple]) -> list[tuple[int, int, float]]:
+    """Translation pairs of the org's ads. The finder (with every ad's vectors: embedding is the
+    slow part, ~5 ms per ad) is kept between relinks like the template index, so only new ads
+    are embedded; it is rebuilt when ads were deleted or the saved file is missing or tampered."""
     from tipwatch.engine.link.translations import TranslationFinder
 
-    finder = TranslationFinder()
-    for pk, title, body, language, _city, posted_at, _ingested in ads:
+    pks = [a[0] for a in ads]
+    saved = _load_index(organisation, "translations")
+    if saved is not None and pks[: len(saved[0])] == saved[0]:
+        held, finder = saved
+    else:
+        held, finder = [], TranslationFinder()
+    for pk, title, body, language, _city, posted_at, _ingested in ads[len(held) :]:
         # the posting date keeps a translation apart from a repost weeks later (not the ingest date)
         finder.add(str(pk), title or "", body or "", language or None, posted_at=posted_at)
+    found = finder.pairs()
+    if len(held) < len(pks) or saved is None:
+        _save_index(organisation, pks, finder, "translations")
     out = []
-    for a, b, score in finder.pairs():
+    for a, b, score in found:
         a, b = sorted((int(a), int(b)))
         if a != b:
             out.append((a, b, float(score)))
@@ -287,7 +299,7 @@ def relink(organisation, progress: Progress | None = None, *, translations: bool
     last_ad = ads[-1][0] if ads else 0
     unchanged = state.counts.get("ads") == len(ads) and state.counts.get("last_ad") == last_ad
     kept = unchanged and state.counts.get("translations", -1) >= 0
-    pairs = _translations(ads) if translations and not kept else None
+    pairs = _translations(organisation, ads) if translations and not kept else None
     if progress is not None:
         progress("translations", 1, 1)
 
