@@ -45,6 +45,7 @@ __all__ = [
     "JobSummary",
     "LinkSettings",
     "extraction_of",
+    "extractions_of",
     "featurise",
     "run_job",
     "write_results",
@@ -144,17 +145,31 @@ class _Given:
     entities: list[Entity]
 
 
-def extraction_of(ad: Ad, region: str | None = None) -> Any:
-    """The ad's extraction: the ``"entities"`` the input line carries (``tipwatch extract``
-    output merged into the ad), else :func:`~tipwatch.engine.extract.extract_ad`."""
+def _given(ad: Ad) -> _Given | None:
+    """The extraction the input line carries (``tipwatch extract`` output merged into the ad)."""
     given = ad.extra.get("entities")
-    if isinstance(given, list):
-        ents = [e for e in (_entity(d) for d in given if isinstance(d, dict)) if e is not None]
-        lang = ad.extra.get("language")
-        return _Given(lang if isinstance(lang, str) else ad.lang, ents)
-    from tipwatch.engine.extract import extract_ad
+    if not isinstance(given, list):
+        return None
+    ents = [e for e in (_entity(d) for d in given if isinstance(d, dict)) if e is not None]
+    lang = ad.extra.get("language")
+    return _Given(lang if isinstance(lang, str) else ad.lang, ents)
 
-    return extract_ad(ad, region=region)
+
+def extraction_of(ad: Ad, region: str | None = None) -> Any:
+    """The ad's extraction: the ``"entities"`` the input line carries, else
+    :func:`~tipwatch.engine.extract.extract_ad`."""
+    return extractions_of([ad], region)[0]
+
+
+def extractions_of(ads: list[Ad], region: str | None = None) -> list[Any]:
+    """:func:`extraction_of` for each ad, in order; the ads to extract go through one batched
+    :func:`~tipwatch.engine.extract.extract_ads` (the language model reads them in one pass)."""
+    from tipwatch.engine.extract import extract_ads
+
+    found = [_given(ad) for ad in ads]
+    todo = [ad for ad, g in zip(ads, found, strict=True) if g is None]
+    extracted = iter(extract_ads(todo, region=region) if todo else ())
+    return [g if g is not None else next(extracted) for g in found]
 
 
 _FNV = np.uint64(0x100000001B3)
@@ -212,16 +227,8 @@ def _featurise_chunk(args: tuple[list[tuple[int, bytes]], LinkSettings, str | No
             parsed.append((lineno, ad_from_dict(data)))
         except AdError as exc:
             recs.append((lineno, None, exc.code))
-    # One batched extraction for the ads that carry no entities of their own (the language model
-    # reads the whole batch in one pass: same results, less time per ad).
-    from tipwatch.engine.extract import extract_ads
-
-    todo = [ad for _n, ad in parsed if not isinstance(ad.extra.get("entities"), list)]
-    extracted = iter(extract_ads(todo, region=region)) if todo else iter(())
-    for lineno, ad in parsed:
-        extraction = (
-            extraction_of(ad, region) if isinstance(ad.extra.get("entities"), list) else next(extracted)
-        )
+    extractions = extractions_of([ad for _n, ad in parsed], region)
+    for (lineno, ad), extraction in zip(parsed, extractions, strict=True):
         recs.append((lineno, ad.id, None))
         keys.append(entity_keys(extraction))
         images.append(_hash_images(ad.images) if ad.images else [])
