@@ -23,10 +23,10 @@ from itertools import compress
 from typing import Any
 
 from tipwatch.engine.extract._data import fold, lexicon
-from tipwatch.engine.extract._gazetteer import City, Match, Tokens, gazetteer
+from tipwatch.engine.extract._gazetteer import City, Match, Tokens, gazetteer, name_key
 from tipwatch.engine.types import Entity
 
-__all__ = ["extract", "find_callmodes", "find_cities"]
+__all__ = ["extract", "find_callmodes", "find_cities", "locate"]
 
 LOWERCASE_MIN_POP = 200_000
 SENTENCE_START_MIN_POP = 100_000
@@ -163,3 +163,18 @@ def extract(ctx) -> Iterable[Entity]:
         for start, end, mode in find_callmodes(fld.text, tokens):
             if not ctx.is_claimed(fld.name, start, end, _SKIP):
                 yield ctx.entity("callmode", mode, fld, start, end)
+
+
+@functools.lru_cache(maxsize=4096)
+def locate(name: str, country: str = "") -> City | None:
+    """The gazetteer city called ``name`` in ``country`` (ISO code; when empty, the most populous
+    city of that name), or None. A namesake in another country is not returned."""
+    if not name:
+        return None
+    found = gazetteer().lookup(name_key(name))
+    if not found:
+        return None
+    cities = found[0]
+    if country:
+        cities = tuple(c for c in cities if c.country == country.upper())
+    return cities[0] if cities else None

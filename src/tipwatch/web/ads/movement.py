@@ -20,9 +20,9 @@ left out, and counted.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
+from tipwatch.engine.extract.locations import locate
 from tipwatch.engine.link.movement import Sighting, circuits, moves, stays
 
 __all__ = ["MAX_ADS", "coordinates", "movement_context"]
@@ -33,26 +33,11 @@ _LABEL_W = 150
 _CHART_W = 640
 
 
-@lru_cache(maxsize=4096)
 def coordinates(city: str, country: str) -> tuple[float, float, str] | None:
     """(lat, lon, country) of a city named ``city`` in ``country`` (ISO code; when empty, the most
     populous city of that name), from the bundled gazetteer."""
-    if not city:
-        return None
-    from tipwatch.engine.extract._gazetteer import gazetteer, name_key
-
-    g = gazetteer()
-    found = g.lookup(name_key(city))
-    if not found:
-        return None
-    cities, _primary = found
-    if country:
-        in_country = [c for c in cities if c.country == country.upper()]
-        if not in_country:
-            return None  # a namesake abroad would put the dot in the wrong country
-        cities = tuple(in_country)
-    best = cities[0]
-    return (best.lat, best.lon, best.country)
+    found = locate(city, country)
+    return (found.lat, found.lon, found.country) if found is not None else None
 
 
 def _mentioned_cities(
