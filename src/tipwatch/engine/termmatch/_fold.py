@@ -47,11 +47,14 @@ __all__ = [
     "fold_read",
     "has_spaced",
     "joined_bytes",
+    "joined_raw",
     "lower_bytes",
     "lower_joined",
     "lower_texts",
     "lower_token",
     "lower_tokens",
+    "plain_bytes",
+    "plain_class",
     "plain_tokens",
     "token_words",
 ]
@@ -134,6 +137,8 @@ _PUNCT_ALL = re.compile("[" + "".join(re.escape(chr(c)) for c in _PUNCT_ASCII) +
 # the same squeeze as a deletion with a literal replacement: no Python call per match
 _SQUEEZE_DEL = re.compile(r"(?<=([^\W\d_]| ))\1")
 _NUMPY_FROM = 32  # shorter strings: the regex costs less than the arrays
+# the ASCII characters a repeat of which is squeezed: a space or a letter (the test below)
+_SQUEEZABLE_ASCII = np.array([c == 32 or (chr(c).isalnum() and not chr(c).isdecimal()) for c in range(128)])
 
 
 def _squeezed_at(t: str) -> list[int]:
@@ -145,9 +150,19 @@ def _squeezed_at(t: str) -> list[int]:
     """
     if len(t) < _NUMPY_FROM:
         return [m.start() for m in _SQUEEZE_DEL.finditer(t)]
-    cps = np.frombuffer(t.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ascii = t.isascii()  # a flag of the string: no scan
+    if ascii:  # one byte per character
+        cps = np.frombuffer(t.encode("ascii"), dtype=np.uint8)
+    else:
+        cps = np.frombuffer(t.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    at = (cps[1:] == cps[:-1]).nonzero()[0]
+    if not at.size:
+        return []
+    repeated = cps[at]
+    if ascii or repeated.max() < 128:  # ASCII repeats (nearly always): one table look-up for all
+        return (at[_SQUEEZABLE_ASCII[repeated]] + 1).tolist()
     out = []
-    for i in np.flatnonzero(cps[1:] == cps[:-1]).tolist():
+    for i in at.tolist():
         c = t[i]
         if c == " " or (c.isalnum() and not c.isdecimal()):
             out.append(i + 1)
@@ -301,6 +316,11 @@ def _plain_class() -> re.Pattern[str]:
     return re.compile(f"[^\\n\\x1e\\x20-\\x25\\x27-\\x7e{''.join(keep)}]")
 
 
+def plain_class() -> re.Pattern[str]:
+    """The character class of :func:`_plain_class` (built on first use, then cached)."""
+    return _plain_class()
+
+
 def _is_plain(text: str) -> bool:
     """Whether :func:`normalise` returns ``text`` unchanged (a sufficient test, not a necessary one)."""
     return (
@@ -343,9 +363,27 @@ _DOUBLE_SPACE = re.compile(b"  ")
 _NEWLINE_PAIR = re.compile(b"\n\n| \n|\n ")
 
 
+_NUMPY_BYTES_FROM = 2048  # shorter: the regex searches cost less than the arrays
+
+
+def _double_white(b: bytes) -> bool:
+    """Whether ``b`` holds two white-space bytes in a row ("  ", "\n\n", " \n" or "\n ").
+
+    A batch is tested with one byte array (three times faster than the literal searches, which
+    step through a text that is one space in six); a short text with the regexes.
+    """
+    if len(b) < _NUMPY_BYTES_FROM:
+        return _DOUBLE_SPACE.search(b) is not None or (b"\n" in b and _NEWLINE_PAIR.search(b) is not None)
+    a = np.frombuffer(b, dtype=np.uint8)
+    white = a == 0x20
+    if b"\n" in b:
+        white |= a == 0x0A
+    return bool((white[1:] & white[:-1]).any())
+
+
 def _bytes_plain(b: bytes, seps: int = 0) -> bool:
     """Whether normalise leaves every text of ``b`` (joined by exactly ``seps`` SEP bytes) alone."""
-    if _DOUBLE_SPACE.search(b) is not None or (b"\n" in b and _NEWLINE_PAIR.search(b) is not None):
+    if _double_white(b):
         return False
     rest = b.translate(None, _PLAIN_ASCII)  # what is left: SEP, controls, "&" and non-ASCII characters
     if rest.count(SEP_BYTES) != seps:  # a text holds SEP of its own
@@ -368,12 +406,20 @@ def lower_bytes(texts: Sequence[str]) -> tuple[list[str], bytes]:
 def joined_bytes(texts: Sequence[str]) -> tuple[list[str], bytes, bytes]:
     """``(normalised, joined, lowered)``: :func:`lower_bytes`, with the normalised texts joined
     by ``SEP`` as UTF-8 before lower case (the gate looks there for camelCase)."""
+    normalised, b, _ = joined_raw(texts)
+    return normalised, b, b.lower()
+
+
+def joined_raw(texts: Sequence[str]) -> tuple[list[str], bytes, bool]:
+    """``(normalised, joined, plain)``: :func:`joined_bytes` without the lower case, which the
+    gate does itself, in the same ``translate`` that makes ``SEP`` and line breaks spaces; and
+    whether the batch passed as a whole the test that normalise leaves it alone (then every
+    text is plain: ``SEP not in text and _is_plain(text)``, which :func:`fold_read` asks)."""
     b = SEP.join(texts).encode("utf-8", "surrogatepass")
     if _bytes_plain(b, len(texts) - 1):
-        return list(texts), b, b.lower()
+        return list(texts), b, True
     normalised = [x if SEP not in x and _is_plain(x) else normalise(x).text for x in texts]
-    b = SEP.join(normalised).encode("utf-8", "surrogatepass")
-    return normalised, b, b.lower()
+    return normalised, SEP.join(normalised).encode("utf-8", "surrogatepass"), False
 
 
 def lower_token(token: str) -> str:
@@ -427,6 +473,37 @@ def plain_tokens(tokens: Sequence[str]) -> tuple[list[int], list[str], list[int]
     # words are joined by single spaces, which squeezing leaves alone
     words = _squeeze_text(" ".join(bare)).split(" ") if bare else []
     return plain, words, others
+
+
+_TRAILING_BYTES = _TRAILING.encode()
+_LOOKALIKE_BYTES = _LOOKALIKES.encode("ascii")
+
+
+def plain_bytes(tokens: set[bytes]) -> tuple[list[bytes], list[str], set[bytes]]:
+    """``(plain, words, rest)``: :func:`plain_tokens` on the gate's tokens (UTF-8, from
+    :func:`lower_bytes`) without decoding them: the plain tokens, the one folded word of each,
+    and the set of the other tokens.
+
+    ``bytes.isalpha`` is true of ASCII letters only, so the tests are those of
+    :func:`plain_tokens`, made on the bytes with C-level steps; the plain words are decoded and
+    squeezed together.
+    """
+    alpha = [tb for tb in tokens if tb.isalpha()]
+    rest = tokens.difference(alpha)
+    plain = [tb for tb in alpha if tb.strip(_LOOKALIKE_BYTES)]
+    bare = plain.copy()
+    # a word ending a clause ("team," "hours.")
+    clause = [
+        (tb, w) for tb in rest if (w := tb.rstrip(_TRAILING_BYTES)).isalpha() and w.strip(_LOOKALIKE_BYTES)
+    ]
+    if clause:
+        plain.extend([tb for tb, _ in clause])
+        bare.extend([w for _, w in clause])
+    if len(plain) != len(alpha):
+        rest = tokens.difference(plain)
+    # words are joined by single spaces, which squeezing leaves alone
+    words = _squeeze_text(b" ".join(bare).decode("ascii")).split(" ") if bare else []
+    return plain, words, rest
 
 
 def token_words(token: str) -> set[str]:
@@ -544,9 +621,17 @@ def fold(text: str, *, alt: bool = False) -> Folded:
     return fold_read(text, alt=alt)[0]
 
 
-def fold_read(text: str, *, alt: bool = False) -> tuple[Folded, bool]:
+def fold_read(text: str, *, alt: bool = False, plain: bool | None = None) -> tuple[Folded, bool]:
     """:func:`fold`, and whether an ambiguous symbol ("1", "!", "|") was read as a letter:
-    when none was, the ``alt`` reading folds to the very same text."""
+    when none was, the ``alt`` reading folds to the very same text.
+
+    ``plain=True`` says that normalise leaves ``text`` alone (``SEP not in text and
+    _is_plain(text)``, as the matcher's gate knows of a plain batch); ``None`` tests it here.
+    """
+    if plain is None:
+        plain = SEP not in text and _is_plain(text)
+    if plain:
+        return _fold_read_plain(text, alt)
     n = normalise(text)
     t = n.text
     size = len(t)
@@ -560,6 +645,43 @@ def fold_read(text: str, *, alt: bool = False) -> tuple[Folded, bool]:
     t, starts, ends = _squeeze(t, starts, ends)
     starts.append(len(text))
     return Folded(t, starts, ends, text), ambiguous
+
+
+def _fold_read_plain(text: str, alt: bool) -> tuple[Folded, bool]:
+    """:func:`fold_read` for a text that :func:`normalise` leaves alone (``_is_plain``, no
+    ``SEP``): its map is the identity (``offsets[i] == i``, ``ends[i] == i + 1``; tests check it
+    against normalise), so normalise is not called and the map is built only at the end.
+
+    Steps 2-5 and 7 keep one character per character; when no spaced-out letters are joined,
+    only squeezing deletes, and a kept character then runs up to the next kept one: ``ends`` is
+    ``offsets`` shifted by one, with no Python step per kept character (the general
+    :func:`_squeeze` hands each deleted character's end to the kept one before it: the same).
+    """
+    size = len(text)
+    t, ambiguous = _leet(_front(text), alt)
+    t = _cyrillic(t)
+    if has_spaced(t):  # rare: the general steps, from the identity map
+        starts, ends = list(range(size)), list(range(1, size + 1))
+        t, starts, ends = _delete(t, starts, ends, SPACED, _keep_letters)
+        t = _punct(t)
+        t, starts, ends = _squeeze(t, starts, ends)
+        starts.append(size)
+        return Folded(t, starts, ends, text), ambiguous
+    t = _punct(t)
+    gone = _squeezed_at(t)
+    if not gone:
+        offsets = list(range(size + 1))
+        return Folded(t, offsets, offsets[1:], text), ambiguous
+    out = []
+    offsets = []
+    p = 0
+    for i in gone:  # the kept stretches: their text, and their offsets as ranges
+        out.append(t[p:i])
+        offsets.extend(range(p, i))
+        p = i + 1
+    out.append(t[p:])
+    offsets.extend(range(p, size + 1))
+    return Folded("".join(out), offsets, offsets[1:], text), ambiguous
 
 
 def _squeeze(t: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:

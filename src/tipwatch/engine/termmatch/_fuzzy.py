@@ -66,17 +66,40 @@ class FuzzyIndex:
             if size < lo or size > hi:
                 continue
             half = size // 2
-            if (
-                heads(w[: (size - 1) // 2])
-                or heads(w[: (size + 1) // 2])
-                or tails(w[size - half :])
-                or tails(w[size - half - 1 :])
-                or squeezed(w)
-            ):
-                refs = self.lookup(w)
+            c1 = heads(w[: (size - 1) // 2])
+            c2 = heads(w[: (size + 1) // 2])
+            c3 = tails(w[size - half :])
+            c4 = tails(w[size - half - 1 :])
+            sq = squeezed(w)
+            if c1 or c2 or c3 or c4 or sq:  # lookup() again, from the lists just found
+                refs = self._one_edit(w, (c1, c2, c3, c4), sq)
                 if refs:
                     out[w] = refs
         return out
+
+    def _one_edit(
+        self, word: str, lists: tuple[list[str] | None, ...], squeezed: set[str] | None
+    ) -> list[Any]:
+        """The references of the candidates within one edit of ``word`` (the half-index lists
+        and the squeezed deletions found for it), sorted by term word.
+
+        rapidfuzz's ``extract`` runs Levenshtein over the candidates in one C-level call; it
+        keeps those within the cutoff, the same words as one ``distance`` call each.
+        """
+        found: set[str] = set()
+        for c in lists:
+            if c:
+                found.update(c)
+        found.discard(word)
+        hits = set(squeezed) if squeezed else set()
+        if found:
+            hits.update(
+                w for w, _, _ in extract(word, found, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+            )
+        refs: list[Any] = []
+        for w in sorted(hits):
+            refs.extend(self._words[w])
+        return refs
 
     def lookup(self, word: str) -> list[Any]:
         """References of the term words within ``max_edits`` of ``word`` (the word itself excluded)."""
@@ -98,25 +121,15 @@ class FuzzyIndex:
             c4 = tails.get(word[size - half - 1 :])
             if not (c1 or c2 or c3 or c4 or squeezed):
                 return []  # the common case: nothing near
-            found: set[str] = set()
-            for c in (c1, c2, c3, c4):
-                if c:
-                    found.update(c)
-            found.discard(word)
-            squeezed = squeezed or set()
-            hits = [w for w in found if Levenshtein.distance(word, w, score_cutoff=k) <= k or w in squeezed]
-            hits.extend(w for w in squeezed if w not in found)
-        else:
-            hits = []
-            for size in range(len(word) - k, len(word) + k + 1):
-                bucket = self._buckets.get(size)
-                if bucket:
-                    for w, _, _ in extract(
-                        word, bucket, scorer=Levenshtein.distance, score_cutoff=k, limit=None
-                    ):
-                        if w != word:
-                            hits.append(w)
-            hits.extend(w for w in squeezed or () if w not in hits)
+            return self._one_edit(word, (c1, c2, c3, c4), squeezed)
+        hits = []
+        for size in range(len(word) - k, len(word) + k + 1):
+            bucket = self._buckets.get(size)
+            if bucket:
+                for w, _, _ in extract(word, bucket, scorer=Levenshtein.distance, score_cutoff=k, limit=None):
+                    if w != word:
+                        hits.append(w)
+        hits.extend(w for w in squeezed or () if w not in hits)
         refs: list[Any] = []
         for w in sorted(hits):
             refs.extend(self._words[w])

@@ -1,7 +1,7 @@
 """The term matcher: a token-level gate over batches, a full scan for the texts that pass.
 
 The common case (no hit) costs, per batch of texts: one test that normalisation changes nothing
-(``joined_bytes``; else normalisation), lower-casing, one split of the batch's UTF-8 bytes into
+(``joined_raw``; else normalisation), lower-casing, one split of the batch's UTF-8 bytes into
 white-space tokens and a few set operations against memos (bytes, because one accented letter
 in a batch makes every ``str`` step several times slower). Each distinct token is folded once,
 in every reading (``token_words``; plain words and ASCII tokens of a batch together), and the
@@ -21,7 +21,8 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from typing import Any
 
 import ahocorasick
@@ -33,17 +34,17 @@ from tipwatch.engine.termmatch._fold import (
     SEP_BYTES,
     Folded,
     ascii_token_words,
-    fold,
     fold_plain,
     fold_read,
     has_spaced,
-    joined_bytes,
+    joined_raw,
     lower_tokens,
-    plain_tokens,
+    plain_bytes,
+    plain_class,
     token_words,
 )
 from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN, FuzzyIndex
-from tipwatch.engine.termmatch._gate import any_camel, canonical, has_camel, one_token, texts_with
+from tipwatch.engine.termmatch._gate import any_camel, canonical_many, has_camel, texts_with
 from tipwatch.engine.termmatch._scan import KINDS, MAX_MATCHES, Match, Scan, Term, runs
 
 __all__ = ["KINDS", "MAX_MATCHES", "Match", "TermMatcher"]
@@ -60,6 +61,11 @@ _HOT, _SUB = 1, 2
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile("[0-9]")
 _MARKED = re.compile(r"[#@/]|[^\W\d_][0-9]|[0-9][^\W\d_]")
+# the gate's view of a batch's UTF-8 bytes: ASCII lower case (``bytes.lower``), and the SEP between
+# texts and line breaks made spaces
+_GATE_BYTES = bytes(
+    0x20 if c in (0x0A, SEP_BYTES[0]) else c + 32 if 0x41 <= c <= 0x5A else c for c in range(256)
+)
 
 
 def _as_pair(item: Any, index: int) -> tuple[str, Any]:
@@ -155,6 +161,11 @@ class TermMatcher:
         self._digit_forms = any(not f.isalpha() and _DIGIT.search(f) for f in forms)
         self._letterless_words = any(not _LETTER.search(w) for f in forms for w in f.split())
         self._phon = dict(phon)
+        # the buckets with what sounds_alike needs of each term word, for _learn
+        self._phon_guards = {
+            k: [(tid, j, *_phonetic.guard(self._terms[tid].words[j])) for tid, j in near]
+            for k, near in self._phon.items()
+        }
         self._pkeys = _build(pkeys)
         self._word_rules = bool(self._phon) or self._fuzzy is not None
         self._load_allowlist(allowlist)
@@ -169,6 +180,11 @@ class TermMatcher:
         self._sub_marked: set[bytes] = set()
         self._common_singles = single_letter_words()
         self._singles: set[bytes] = set()
+        self._source_forms: dict[str, tuple[str, str]] = {}  # Scan.dropped's memo
+        # the class of characters normalise may change is built once per process, asking
+        # normalise about each candidate character (tens of milliseconds): here, with the
+        # matcher, rather than in its first batch
+        plain_class()
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -204,6 +220,16 @@ class TermMatcher:
     def find_many(self, texts: Iterable[str]) -> list[list[Match]]:
         """Hits for each text, in order (faster than :meth:`find` in a loop)."""
         out: list[list[Match]] = []
+        if (
+            isinstance(texts, list)
+            and all(map(isinstance, texts, repeat(str)))
+            and (not texts or max(map(len, texts)) <= _LONG)
+        ):
+            # the common case, a list of strings none of which is long: the checks of the loop
+            # below made with C-level maps, and the batches cut as the loop cuts them
+            for start in range(0, len(texts), _BATCH):
+                out.extend(self._run(texts[start : start + _BATCH]))
+            return out
         batch: list[str] = []
         for index, text in enumerate(texts):
             if not isinstance(text, str):
@@ -265,12 +291,14 @@ class TermMatcher:
         """
         if not self._terms:
             return [[] for _ in texts]
-        normalised, raw, low = joined_bytes(texts)  # token_words strips accents, token by token
-        # every token between spaces, texts between " SEP ": a token is found with one find
-        joined = b" " + low.replace(SEP_BYTES, b" " + SEP_BYTES + b" ").replace(b"\n", b" ") + b" "
-        tokens = set(joined.split(b" "))  # normalise left single spaces: split(b" ") is the fast split
+        self._trim_memos()
+        normalised, raw, plain = joined_raw(texts)  # token_words strips accents, token by token
+        # every token between single spaces: ASCII lower case, and SEP and line breaks made spaces,
+        # in one translate (a token is found with one find; normalise left single spaces, so
+        # split(b" ") is the fast split)
+        joined = b" " + raw.translate(_GATE_BYTES) + b" "
+        tokens = set(joined.split(b" "))
         tokens.discard(b"")
-        tokens.discard(SEP_BYTES)  # between texts, never in one
         new = tokens.difference(self._tok)
         if new:
             self._learn_tokens(new)
@@ -281,16 +309,24 @@ class TermMatcher:
         out: list[list[Match]] = [[] for _ in texts]
         if not hot and not sub and not marked and not singles:
             return out
-        bounds = list(accumulate((len(x) + 3 for x in low.split(SEP_BYTES)[:-1]), initial=0))
+        # text i starts at byte bounds[i] of raw; in joined, that is where the space made of the
+        # SEP before it stands (or the leading space), the space before its first token
+        lens = list(map(len, raw.split(SEP_BYTES)))
+        bounds = list(map(add, accumulate(lens[:-1], initial=0), range(len(lens))))
         go = set(texts_with(joined, bounds, hot | marked)) if hot or marked else set()
         if sub:  # plain words holding a term count only in a one-token or camelCase text
             # common words hold terms too ("horario"): find the rare texts of that shape first,
             # then look for the words in the batch only if there is one
             camel = any_camel(raw)
+            # one_token(x) written out (a find that stops at the first inner space: no call)
             shaped = [
                 i
                 for i, x in enumerate(normalised)
-                if i not in go and (one_token(x) or (camel and has_camel(x)))
+                if i not in go
+                and (
+                    (x.find(" ", 1, len(x) - 1) < 0 and x.find("\n", 1, len(x) - 1) < 0)
+                    or (camel and has_camel(x))
+                )
             ]
             if shaped:
                 found = set(texts_with(joined, bounds, sub))
@@ -299,65 +335,98 @@ class TermMatcher:
             counts = Counter(texts_with(joined, bounds, singles))
             go.update(i for i, n in counts.items() if n >= 2 and has_spaced(normalised[i]))
         for i in sorted(go):
-            out[i] = self._find_slow(texts[i])
+            out[i] = self._find_slow(texts[i], plain or None)
         return out
 
-    def _learn_tokens(self, tokens: Iterable[bytes]) -> None:
-        """Classify new tokens (UTF-8, from the gate); the words they fold to are classified
-        together, in one batch."""
+    def _trim_memos(self) -> None:
+        """Start the memos afresh once they hold ``_MEMO_LIMIT`` entries, between batches only.
+
+        Each memo holds values derived from the terms alone, so any of them may be emptied; but
+        not while a batch is learnt or scanned, which reads back the words it has just learnt (a
+        memo emptied in the middle lost them: a KeyError).
+        """
         if len(self._tok) > _MEMO_LIMIT:
             for memo in (self._tok, self._canon, self._hot, self._sub, self._sub_marked, self._singles):
                 memo.clear()
-        raw = list(tokens)
-        if not self._letterless_words:
+        if len(self._flags) > _MEMO_LIMIT:
+            self._flags.clear()
+        if len(self._memo) > _MEMO_LIMIT:
+            self._memo.clear()
+        if len(self._wmemo) > _MEMO_LIMIT:
+            self._wmemo.clear()
+            self._rmemo.clear()
+
+    def _learn_tokens(self, tokens: Iterable[bytes]) -> None:
+        """Classify new tokens (UTF-8, from the gate); the words they fold to are classified
+        together, in one batch.
+
+        Most tokens are sorted with C-level steps on the bytes: numbers, and plain words (ASCII
+        letters, maybe followed by ",.;:?!": what ``plain_tokens`` calls plain), which fold to
+        the one word that one squeeze of them all gives and are never decoded one by one. The
+        others are decoded together and their memo keys (``canonical``) made with one regex
+        pass; a token whose key is known is settled at once.
+        """
+        new = tokens if isinstance(tokens, set) else set(tokens)
+        tok = self._tok
+        flags = self._flags
+        letterless = self._letterless_words
+        plain, words, rest = plain_bytes(new)
+        if not letterless:
             # a number alone ("07700", "1999") folds to no letters, and no term word is without
             # letters: nothing to the gate, decided with one C-level test per token
-            numbers = [tb for tb in raw if tb.isdigit()]
+            numbers = [tb for tb in rest if tb.isdigit()]
             if numbers:
-                self._tok.update(dict.fromkeys(numbers, False))
-                raw = [tb for tb in raw if not tb.isdigit()]
+                tok.update(dict.fromkeys(numbers, False))
+                rest.difference_update(numbers)
+        new_words = set(words).difference(flags)
+        raw = list(rest)
         text = lower_tokens(raw)
-        flags = self._flags
-        plain, plain_words, others = plain_tokens(text)
-        pending: list[tuple[int, str, set[str] | None]] = []
-        new_words = {w for w in plain_words if w not in flags}
+        pending: list[tuple[int, str, set[str]]] = []
         ascii_new: list[tuple[int, str]] = []
-        for i in others:
-            tok = text[i]
-            if not self._letterless_words and not _LETTER.search(tok):
+        known_canon = self._canon
+        canons = canonical_many(text, self._digit_forms, letterless)
+        # a token whose key was learnt before has the flags of its key (and letters: canonical
+        # changes digits alone); most such tokens (the URLs of ads) are nothing to the gate,
+        # settled together; the loop below sees the others
+        knowns = list(map(known_canon.get, canons))
+        dull = (False, False)
+        tok.update(
+            dict.fromkeys(
+                [tb for tb, k, t in zip(raw, knowns, text, strict=True) if k == dull and len(t) > 2], False
+            )
+        )
+        for i in [i for i, (k, t) in enumerate(zip(knowns, text, strict=True)) if k != dull or len(t) <= 2]:
+            tb, t, canon, known = raw[i], text[i], canons[i], knowns[i]
+            if known is not None:
+                self._note(tb, t, *known)
+            elif not letterless and not _LETTER.search(t):
                 # no letters: it folds to no letters, and no term word is without letters
-                self._tok[raw[i]] = False
-                continue
-            canon = canonical(tok, self._digit_forms, self._letterless_words)
-            if canon in self._canon:
-                pending.append((i, canon, None))
-            elif tok.isascii() and SEP not in tok:  # SEP joins the tokens there
+                tok[tb] = False
+            elif t.isascii() and SEP not in t:  # SEP joins the tokens there
                 ascii_new.append((i, canon))
             else:
-                words = token_words(tok)
-                new_words.update(w for w in words if w not in flags)
-                pending.append((i, canon, words))
+                found = token_words(t)
+                new_words.update(w for w in found if w not in flags)
+                pending.append((i, canon, found))
         read = ascii_token_words([text[i] for i, _ in ascii_new])
-        for (i, canon), words in zip(ascii_new, read, strict=True):
-            new_words.update(w for w in words if w not in flags)
-            pending.append((i, canon, words))
+        for (i, canon), found in zip(ascii_new, read, strict=True):
+            new_words.update(w for w in found if w not in flags)
+            pending.append((i, canon, found))
         if new_words:
             self._learn_flags(list(new_words))
-        tok = self._tok
-        for i, w in zip(plain, plain_words, strict=True):
+        # the common case: a word that is nothing to the gate; the few others are noted below
+        # (which overwrites their entry)
+        tok.update(dict.fromkeys(plain, False))
+        for tb, w in [(tb, w) for tb, w in zip(plain, words, strict=True) if len(tb) <= 2 or flags[w]]:
             f = flags[w]
-            if f or len(text[i]) <= 2:
-                self._note(raw[i], text[i], bool(f & _HOT), bool(f & _SUB))
-            else:  # the common case: a word that is nothing to the gate
-                tok[raw[i]] = False
-        for i, canon, words in pending:
-            known = self._canon.get(canon)
-            if known is None:
-                assert words is not None
+            self._note(tb, tb.decode("ascii"), bool(f & _HOT), bool(f & _SUB))
+        for i, canon, found in pending:
+            known = known_canon.get(canon)
+            if known is None:  # the first token with this key decides for the others
                 f = 0
-                for w in words:
+                for w in found:
                     f |= flags[w]
-                known = self._canon[canon] = (bool(f & _HOT), bool(f & _SUB))
+                known = known_canon[canon] = (bool(f & _HOT), bool(f & _SUB))
             if known[0] or known[1] or len(text[i]) <= 2:
                 self._note(raw[i], text[i], *known)
             else:
@@ -381,8 +450,6 @@ class TermMatcher:
         The automaton and the phonetic-key automaton each run once over the whole batch of
         words, so a word that holds nothing costs no Python call of its own there.
         """
-        if len(self._flags) > _MEMO_LIMIT:
-            self._flags.clear()
         if not self._letterless_words:
             # every term word has a letter: a word of decimal digits ("4567" of a URL, a price)
             # anchors, holds and sounds like nothing ("²" is no decimal: the regexes read it as a
@@ -402,7 +469,7 @@ class TermMatcher:
             need = [w for w in words if w not in self._wmemo]
             if need:
                 self._learn_windows(need, keys)
-            sub.update(w for w in words if self._wmemo[w])
+            sub.update(filter(self._wmemo.__getitem__, words))  # the few with windows
         anchors, memo, terms, flags = self._anchors, self._memo, self._terms, self._flags
         # most words are in neither set and relate to no term: flag 0 for all, then the few others
         flags.update(dict.fromkeys(words, 0))
@@ -410,9 +477,8 @@ class TermMatcher:
             flags[w] = _SUB
         for w in anchors.intersection(words):
             flags[w] |= _HOT
-        for w in words:
-            rels = memo.get(w)
-            if rels and any(j == terms[tid].anchor for tid, j, _ in rels):
+        for w in filter(memo.get, words):  # the few with relatives (a missing word has none)
+            if any(j == terms[tid].anchor for tid, j, _ in memo[w]):
                 flags[w] |= _HOT
 
     def _holders(self, words: list[str]) -> set[str]:
@@ -430,31 +496,35 @@ class TermMatcher:
 
     def _learn(self, words: Iterable[str], keys: dict[str, str] | None = None) -> None:
         """Phonetic and fuzzy relatives of each word (``keys`` collects the Metaphone keys)."""
-        if len(self._memo) > _MEMO_LIMIT:
-            self._memo.clear()
         words = list(words)
         memo = self._memo
         memo.update(dict.fromkeys(words, ()))  # most words relate to no term; the others below
         alpha = [w for w in words if w.isalpha()]
-        phon = self._phon
-        terms = self._terms
-        sounds_alike = _phonetic.sounds_alike
+        phon = self._phon_guards
+        skeleton = _phonetic.vowel_skeleton
         found: dict[str, list[tuple[int, int, str]]] = {}
         if phon:
             latin = [w for w in alpha if len(w) >= 3 and w.isascii()]
             # one C-level map for the keys, one for the look-ups (indexed by key and first letter:
             # sounds_alike needs the same first letter)
-            ks = list(map(_phonetic.key, latin))
+            ks = _phonetic.keys(latin)
             if keys is not None:
                 keys.update(zip(latin, ks, strict=True))
             for w, near in zip(
                 latin, map(phon.get, [k + w[0] for k, w in zip(ks, latin, strict=True)]), strict=True
             ):
                 if near:
+                    # sounds_alike(w, tw) with what it needs of each term word computed once
+                    # (``_phonetic.guard``); the first letters are equal in a bucket
+                    sw, size, open_end = skeleton(w), len(w), w[-1] in _phonetic.VOWELS
                     rels = [
                         (tid, j, "phonetic")
-                        for tid, j in near
-                        if (tw := terms[tid].words[j]) != w and sounds_alike(w, tw)
+                        for tid, j, tw, tsize, gap, tsw, closed in near
+                        if tw != w
+                        and abs(size - tsize) <= gap
+                        and (
+                            sw == tsw or (open_end and closed and len(sw) == len(tsw) + 1 and sw[:-1] == tsw)
+                        )
                     ]
                     if rels:
                         found[w] = rels
@@ -471,9 +541,6 @@ class TermMatcher:
         """Phonetic windows of each word, from a memo per run of letters (runs repeat more than
         words: "example" in "example123", "example77"). The keys of the new runs go through the
         key automaton together; only runs with a term key inside are searched for windows."""
-        if len(self._wmemo) > _MEMO_LIMIT:
-            self._wmemo.clear()
-            self._rmemo.clear()
         assert self._pkeys is not None
         rmemo = self._rmemo
         keys = keys if keys is not None else {}
@@ -481,7 +548,11 @@ class TermMatcher:
         words = list(dict.fromkeys(words))
         # the common case: the word is one run of ASCII letters, its own run
         whole = [w for w in words if 3 <= len(w) <= 64 and w.isalpha() and w.isascii()]
-        new: dict[str, str] = {w: keys[w] if w in keys else metaphone(w) for w in whole if w not in rmemo}
+        fresh = [w for w in whole if w not in rmemo]
+        unkeyed = [w for w in fresh if w not in keys]
+        if unkeyed:  # _learn has keyed the words it saw; the others with one C-level map
+            keys.update(zip(unkeyed, _phonetic.keys(unkeyed), strict=True))
+        new: dict[str, str] = {w: keys[w] for w in fresh}
         spans: list[tuple[str, Sequence[tuple[int, int]]]] = []
         if len(whole) == len(words):
             words = []
@@ -498,10 +569,10 @@ class TermMatcher:
                     new[run] = k if k is not None else metaphone(run)
         if new:
             runs_ = list(new)
-            for run in runs_:
-                rmemo[run] = ()
-            joined = SEP.join(new.values())
-            starts = list(accumulate((len(k) + 1 for k in list(new.values())[:-1]), initial=0))
+            rmemo.update(dict.fromkeys(runs_, ()))
+            run_keys = list(new.values())
+            joined = SEP.join(run_keys)
+            starts = list(accumulate(map((1).__add__, map(len, run_keys[:-1])), initial=0))
             tids: dict[int, set[int]] = defaultdict(set)
             for end, (_, ids) in self._pkeys.iter(joined):
                 tids[bisect_right(starts, end) - 1].update(ids)
@@ -534,12 +605,13 @@ class TermMatcher:
 
     # --- slow path ---------------------------------------------------------------------------
 
-    def _find_slow(self, orig: str) -> list[Match]:
+    def _find_slow(self, orig: str, plain: bool | None = None) -> list[Match]:
+        """Every hit of one text (``plain``: see ``fold_read``)."""
         best: dict[tuple[int, int, int], str] = {}
-        f, ambiguous = fold_read(orig)
+        f, ambiguous = fold_read(orig, plain=plain)
         self._scan(f, best)
         if ambiguous:  # otherwise the second reading is the same text
-            fa = fold(orig, alt=True)
+            fa = fold_read(orig, alt=True, plain=plain)[0]
             if fa.text != f.text:
                 self._scan(fa, best)
         hits = []

@@ -14,7 +14,17 @@ from collections.abc import Iterable, Sequence
 
 import jellyfish
 
-__all__ = ["key", "run_spans", "sounds_alike", "vowel_skeleton", "vowels_agree", "windows"]
+__all__ = [
+    "VOWELS",
+    "guard",
+    "key",
+    "keys",
+    "run_spans",
+    "sounds_alike",
+    "vowel_skeleton",
+    "vowels_agree",
+    "windows",
+]
 
 _GROUPS = re.compile("[aeiouy]+")
 ASCII_RUN = re.compile("[a-z]{3,64}")
@@ -23,6 +33,26 @@ ASCII_RUN = re.compile("[a-z]{3,64}")
 def key(word: str) -> str:
     """The Metaphone key of an ASCII word (lower case)."""
     return jellyfish.metaphone(word)
+
+
+def keys(words: Sequence[str]) -> list[str]:
+    """``[key(w) for w in words]``, with one C-level map (no Python call per word)."""
+    return list(map(jellyfish.metaphone, words))
+
+
+VOWELS = "aeiouy"
+
+
+def guard(term_word: str) -> tuple[str, int, int, tuple[str, ...], bool]:
+    """What :func:`sounds_alike` needs of a term word, computed once: the word, its length, the
+    length difference allowed, its vowel skeleton, and whether it ends without a vowel."""
+    return (
+        term_word,
+        len(term_word),
+        max(2, len(term_word) // 2),
+        vowel_skeleton(term_word),
+        term_word[-1] not in VOWELS,
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)  # term words come back again and again
@@ -60,18 +90,21 @@ def windows(run: str, candidates: Iterable[tuple[int, str, str]]) -> list[tuple[
     """
     out: list[tuple[int, int, int]] = []
     size = len(run)
+    metaphone = jellyfish.metaphone
+    # stretches come back for every candidate with the same first letter: key each once
+    known: dict[str, str] = {}
     for tid, compact, term_key in candidates:
         lo, hi = max(3, len(compact) - 1), len(compact) + 3
         start = run.find(compact[0])
         while start >= 0:
-            for length in range(lo, hi + 1):
-                end = start + length
-                if end > size:
-                    break
+            for end in range(start + lo, min(start + hi, size) + 1):
                 sub = run[start:end]
                 if sub.startswith(compact):
                     break
-                if key(sub) == term_key and vowels_agree(sub, compact):  # the key rules out more, cheaper
+                k = known.get(sub)
+                if k is None:
+                    k = known[sub] = metaphone(sub)
+                if k == term_key and vowels_agree(sub, compact):  # the key rules out more, cheaper
                     out.append((tid, start, end))
                     break
             start = run.find(compact[0], start + 1)

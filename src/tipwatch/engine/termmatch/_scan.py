@@ -12,8 +12,10 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, groupby
+from operator import add
 from typing import TYPE_CHECKING, Any
 
 from tipwatch.engine.termmatch._fold import Folded, fold_plain
@@ -26,6 +28,7 @@ __all__ = ["KINDS", "MAX_MATCHES", "Match", "Scan", "Term", "runs"]
 KINDS = ("exact", "folded", "phonetic", "fuzzy")
 _RANK = {k: i for i, k in enumerate(KINDS)}
 MAX_MATCHES = 1000  # per text: a flood of hits (hostile or repetitive input) stops the scan there
+_FORMS_LIMIT = 100_000  # hit words whose folded forms the matcher remembers before starting afresh
 
 _WS = re.compile(r"\s")
 _CAMEL = re.compile("[a-z][A-Z]")
@@ -78,6 +81,40 @@ def runs(s: str) -> tuple[tuple[str, int], ...]:
     return tuple((c, len(list(g))) for c, g in groupby(s))
 
 
+def _split_words(t: str) -> tuple[list[str], list[int], list[int]]:
+    """The words of a folded text (the matches of ``[^ ]+``), their starts and their ends.
+
+    One ``split`` and C-level maps instead of a regex match object per word (and no span tuple
+    per word): the empty strings of ``split`` (around a leading or trailing space, the only
+    places a squeezed text can have them) are dropped, and part k starts after the k parts
+    before it and a space after each.
+    """
+    parts = t.split(" ")
+    lens = list(map(len, parts))
+    starts = list(map(add, accumulate(lens[:-1], initial=0), range(len(parts))))
+    if "" in parts:
+        kept = [k for k, w in enumerate(parts) if w]
+        parts = [parts[k] for k in kept]
+        starts = [starts[k] for k in kept]
+        lens = [lens[k] for k in kept]
+    return parts, starts, list(map(add, starts, lens))
+
+
+def _learn_words(
+    learn: Callable[[list[str]], None], memo: dict[str, tuple[Any, ...]], words: set[str]
+) -> None:
+    """``learn(words)``, with the words of decimal digits alone (numbers of a URL, a price, a
+    phone: what a scan most often finds new) remembered as relating to nothing without a call.
+
+    Both learners give such a word nothing: relatives are looked for among words of letters
+    alone, phonetic windows in runs of ASCII letters.
+    """
+    numbers = [w for w in words if w.isdecimal()]
+    if len(numbers) < len(words):
+        learn([w for w in words if not w.isdecimal()])
+    memo.update(dict.fromkeys(numbers, ()))
+
+
 class Scan:
     """The full scan of one folded text, with offsets (only for texts that passed the gate)."""
 
@@ -86,14 +123,16 @@ class Scan:
         self.f = f
         self.t = f.text
         self.best = best
-        self.spans = [mm.span() for mm in _WORDS.finditer(self.t)]
-        self.words_ = [self.t[a:b] for a, b in self.spans]
-        self.starts = [s for s, _ in self.spans]
+        self.words_, self.starts, self.ends = _split_words(self.t)
         self.single = _WS.search(f.original.strip()) is None
         self._compound: dict[int, bool] = {}
         self._phrases: list[int] | None = None
         self._phrase_ends: list[int] = []
-        self._forms: dict[str, tuple[str, str]] = {}
+        # the folded forms of a hit's word depend on its source text alone: the matcher keeps
+        # them from text to text (the same words hit again and again)
+        self._forms = m._source_forms
+        if len(self._forms) > _FORMS_LIMIT:
+            self._forms.clear()
         self._cuts: dict[int, list[int]] = {}
         self.full = len(best) >= MAX_MATCHES
 
@@ -103,7 +142,7 @@ class Scan:
     def compound(self, wi: int) -> bool:
         c = self._compound.get(wi)
         if c is None:
-            ws, we = self.spans[wi]
+            ws, we = self.starts[wi], self.ends[wi]
             o1, o2 = self.f.span(ws, we)
             orig = self.f.original
             c = (
@@ -131,7 +170,7 @@ class Scan:
             if k >= 0 and self._phrase_ends[k] >= e:
                 return True
         wi = self.word_at(s)
-        ws, we = self.spans[wi]
+        ws, we = self.starts[wi], self.ends[wi]
         if e > we:
             return False
         o1, o2 = self.f.span(ws, we)
@@ -221,34 +260,43 @@ class Scan:
         distinct = set(words)
         missing = distinct.difference(m._memo)
         if missing:
-            m._learn(missing)
+            _learn_words(m._learn, m._memo, missing)
         memo = m._memo
         # most words relate to no term: find the few that do with set operations, not a loop
-        related = {w for w in distinct if memo[w]}
-        for wi, w in enumerate(words):
+        related = set(filter(memo.__getitem__, distinct))
+        if not related:
+            return
+        terms = m._terms
+        n = len(words)
+        for wi in [i for i, w in enumerate(words) if w in related]:
             if self.full:
                 return
-            if w not in related:
-                continue
-            for tid, j, _kind in memo[w]:
-                term = m._terms[tid]
+            for tid, j, kind in memo[words[wi]]:
+                tw = terms[tid].words
                 first = wi - j
-                k = len(term.words)
-                if first < 0 or first + k > len(words):
+                k = len(tw)
+                if first < 0 or first + k > n:
                     continue
-                kinds = []
+                # the word itself relates to (tid, j) by ``kind``: a word has one relation per
+                # term word, so looking it up again would find the same; the others must be the
+                # term's words or relate to them
+                fuzzy = kind == "fuzzy"
                 for p in range(k):
-                    x = words[first + p]
-                    if x == term.words[p]:
+                    if p == j:
                         continue
-                    rel = next((r[2] for r in memo.get(x, ()) if r[0] == tid and r[1] == p), None)
-                    if rel is None:
-                        break
-                    kinds.append(rel)
+                    x = words[first + p]
+                    if x == tw[p]:
+                        continue
+                    for r in memo.get(x, ()):
+                        if r[0] == tid and r[1] == p:
+                            fuzzy = fuzzy or r[2] == "fuzzy"
+                            break
+                    else:
+                        break  # neither the term's word nor a relative of it: no hit here
                 else:
-                    s, e = self.spans[first][0], self.spans[first + k - 1][1]
+                    s, e = self.starts[first], self.ends[first + k - 1]
                     if not self.dropped(s, e, tid):
-                        self.add(s, e, tid, "fuzzy" if "fuzzy" in kinds else "phonetic")
+                        self.add(s, e, tid, "fuzzy" if fuzzy else "phonetic")
 
     def windows(self) -> None:
         m = self.m
@@ -256,12 +304,12 @@ class Scan:
         distinct = set(words)
         missing = distinct.difference(m._wmemo)
         if missing:
-            m._learn_windows(list(missing))
+            _learn_words(m._learn_windows, m._wmemo, missing)
         wmemo = m._wmemo
-        windowed = {w for w in distinct if wmemo[w]}
+        windowed = set(filter(wmemo.__getitem__, distinct))
         if not windowed:
             return
-        for wi, (ws, _) in enumerate(self.spans):
+        for wi, ws in enumerate(self.starts):
             if self.full:
                 return
             w = words[wi]
