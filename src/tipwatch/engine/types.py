@@ -20,6 +20,7 @@ from typing import Any
 __all__ = ["Ad", "AdError", "Entity", "Rejected", "ad_from_dict", "content_hash"]
 
 _AD_FIELDS = ("id", "title", "body", "url", "country", "city", "lang", "posted_at")
+_KNOWN_KEYS = frozenset((*_AD_FIELDS, "images", "text"))  # everything else goes to ``extra``
 MAX_FIELD_CHARS = 200_000  # longer fields are truncated (and flagged) so work stays bounded
 
 
@@ -102,7 +103,8 @@ class Entity:
             "obfuscated": self.obfuscated,
             "field": self.field,
         }
-        d.update(self.attrs)
+        if self.attrs:
+            d.update(self.attrs)
         return d
 
 
@@ -158,7 +160,7 @@ def ad_from_dict(data: Any, *, default_id: str | None = None) -> Ad:
                 f"'country' must be an ISO 3166 alpha-2 code, got {country[:12]!r}", "ad.bad_country"
             )
     for key, value in data.items():
-        if key not in _AD_FIELDS and key not in ("images", "text"):
+        if key not in _KNOWN_KEYS:
             extra[key] = value
     return Ad(
         id=_text(ad_id),

@@ -113,11 +113,14 @@ def _run(ctx: ExtractContext, fns: list[Extractor]) -> ExtractResult:
     entities: list[Entity] = []
     for fn in fns:
         entities.extend(fn(ctx))
+    if len(entities) < 2:  # nothing to order or to drop
+        return ExtractResult(ctx.ad.id, ctx.language, ctx.region, entities)
+    entities.sort(key=_order)  # stable, as sorted() is
     seen: set[tuple] = set()
     unique: list[Entity] = []
-    for ent in sorted(entities, key=_order):
+    for ent in entities:
         key = (ent.type, ent.value, ent.field, ent.start, ent.end)
         if key not in seen:
             seen.add(key)
             unique.append(ent)
-    return ExtractResult(id=ctx.ad.id, language=ctx.language, region=ctx.region, entities=unique)
+    return ExtractResult(ctx.ad.id, ctx.language, ctx.region, unique)

@@ -50,13 +50,13 @@ class Run:
 
 def _atom(m: re.Match[str], lex: PhoneLexicon) -> Atom | None:
     s, e = m.span()
-    if m.group("j") is not None:
-        return Atom(s, e, "joiner")
     text = m.group()
-    if text.isdigit():
+    if text.isdigit():  # the common atom, tested first (a joiner is letters: never digits)
         if e - s > 15:  # longer than any phone number: an id
             return None
         return Atom(s, e, "digits", text)
+    if m.group("j") is not None:
+        return Atom(s, e, "joiner")
     # the same few words come back in every ad ("and", "for", "twenty"): read each once
     owner, shapes = _WORD_SHAPES
     if owner is not lex:  # one lexicon in practice; a test may build another
@@ -107,6 +107,30 @@ def _word_shape(text: str, lex: PhoneLexicon) -> tuple[str, tuple[tuple[int, boo
     return "mixed", tuple(tokens), False
 
 
+# What the text between two atoms does to a run, by that text alone (at most 5 characters, a
+# handful of distinct ones: " ", "-", ") ", ". "): one dictionary look-up instead of two or
+# three regex calls per pair of neighbouring atoms (see _gap_kind)
+_JOIN, _SPLIT, _WORDS_ONLY = 1, 0, 2
+_GAP_KINDS: dict[str, int] = {}
+
+
+def _gap_kind(gap: str) -> int:
+    """:data:`_SPLIT` (a sentence end or list separator, or no separator at all), :data:`_JOIN`
+    (separators: "929-272"), or :data:`_WORDS_ONLY` (a comma: only between two number words)."""
+    if _BREAK.search(gap):
+        kind = _SPLIT
+    elif _GAP.fullmatch(gap):
+        kind = _JOIN
+    elif _WORD_GAP.fullmatch(gap):
+        kind = _WORDS_ONLY
+    else:
+        kind = _SPLIT
+    if len(_GAP_KINDS) >= 4096:  # bounded: hostile text cannot grow it without limit
+        _GAP_KINDS.clear()
+    _GAP_KINDS[gap] = kind
+    return kind
+
+
 def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
     """Atoms of ``low`` (lower-cased normalised text) grouped into runs of 7 digits or more.
 
@@ -115,22 +139,16 @@ def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
     runs: list[Run] = []
     group: list[re.Match[str]] = []
     prev_end = -1
-    first = chars = 0  # the group's first offset and its atoms' characters (see _flush's test)
-    gap = _GAP.fullmatch
+    first = chars = 0  # the group's first offset and its atoms' characters (tested before _flush)
+    kinds = _GAP_KINDS
     for m in lex.atom.finditer(low):
         s, e = m.span()
         if group and (
             s - prev_end > 5
             or len(group) >= MAX_RUN_ATOMS
-            or _BREAK.search(low, prev_end, s)
-            or not (
-                gap(low, prev_end, s)
-                or (
-                    _WORD_GAP.fullmatch(low, prev_end, s)
-                    and not m.group()[0].isdigit()
-                    and not low[prev_end - 1].isdigit()
-                )
-            )
+            or (kind := kinds.get(low[prev_end:s])) == _SPLIT
+            or (kind is None and (kind := _gap_kind(low[prev_end:s])) == _SPLIT)
+            or (kind == _WORDS_ONLY and (m.group()[0].isdigit() or low[prev_end - 1].isdigit()))
         ):
             # most groups are a lone short word or number: decided here, without a call
             if prev_end - first >= 7 and chars >= 7:
@@ -149,12 +167,8 @@ def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
 
 
 def _flush(group: list[re.Match[str]], low: str, lex: PhoneLexicon, runs: list[Run]) -> None:
-    # a token is at least one character long, so fewer than 7 characters cannot make 7 digits
-    # (the group's span bounds that sum: a short span, the common lone word, decides at once)
-    if group[-1].end() - group[0].start() < 7 or (
-        len(group) > 1 and sum(m.end() - m.start() for m in group) < 7
-    ):
-        return
+    # scan calls this only for a group that spans 7 characters or more and whose atoms hold 7 or
+    # more (a token is at least one character long: fewer cannot make 7 digits)
     atoms: list[Atom] = []
     for m in group:
         a = _atom(m, lex)
@@ -167,10 +181,19 @@ def _flush(group: list[re.Match[str]], low: str, lex: PhoneLexicon, runs: list[R
 
 
 def _keep(atoms: list[Atom], low: str, runs: list[Run]) -> None:
-    if atoms and sum(len(a.text) or len(a.tokens) for a in atoms) >= 7:
+    # one pass for the digit count and the run's two flags
+    count = 0
+    plain = True
+    weak = False
+    for a in atoms:
+        count += len(a.text) or len(a.tokens)
+        if a.kind != "digits":
+            plain = False
+        if a.weak:
+            weak = True
+    if count >= 7:
         gaps = [low[a.end : b.start] for a, b in zip(atoms, atoms[1:], strict=False)]
-        plain = all(a.kind == "digits" for a in atoms)
-        runs.append(Run(atoms, gaps, plain, not plain and any(a.weak for a in atoms)))
+        runs.append(Run(atoms, gaps, plain, not plain and weak))
 
 
 def run_digits(atoms: list[Atom]) -> str | None:

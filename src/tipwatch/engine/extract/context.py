@@ -46,19 +46,16 @@ class ExtractContext:
         **attrs: Any,
     ) -> Entity:
         """Make an entity from a span of ``fld.text`` (normalised), mapped back to the original."""
-        ostart, oend = fld.norm.span(start, end)
+        norm = fld.norm
+        ends = norm.ends
+        if start < end and ends is not None:  # NormalisedText.span's own two look-ups, inline
+            ostart, oend = norm.offsets[start], ends[end - 1]
+        else:
+            ostart, oend = norm.span(start, end)
         if claim:
-            self.claim(fld.name, start, end, type)
-        return Entity(
-            type=type,
-            value=value,
-            raw=fld.original[ostart:oend],
-            start=ostart,
-            end=oend,
-            obfuscated=obfuscated,
-            field=fld.name,
-            attrs=attrs,
-        )
+            self.claimed.setdefault(fld.name, []).append((start, end, type))  # self.claim, inline
+        # positional, in Entity's field order: type, value, raw, start, end, obfuscated, field, attrs
+        return Entity(type, value, norm.original[ostart:oend], ostart, oend, obfuscated, fld.name, attrs)
 
     def claim(self, field_name: str, start: int, end: int, type: str) -> None:
         """Reserve a span of normalised text so later extractors skip it."""
@@ -85,16 +82,20 @@ def build_contexts(ads: list[Ad], *, fallback_region: str | None = None) -> list
     pending: list[int] = []  # ads whose language the text must tell
     texts: list[str] = []
     for ad in ads:
-        fields = []
+        body = normalise(ad.body)
         if ad.title:
-            fields.append(FieldText("title", normalise(ad.title)))
-        fields.append(FieldText("body", normalise(ad.body)))
+            title = normalise(ad.title)
+            fields = [FieldText("title", title), FieldText("body", body)]
+            text = title.text + " " + body.text  # the fields' texts joined by a space
+        else:
+            fields = [FieldText("body", body)]
+            text = body.text
         # region: the ad's country field decides at once (the common case, no call at all)
         region = ad.country or _infer_region(ad, fields, fallback=fallback_region)
         if not ad.lang:
             pending.append(len(out))
-            texts.append(" ".join(f.text for f in fields))
-        out.append(ExtractContext(ad=ad, fields=fields, region=region, language=ad.lang))
+            texts.append(text)
+        out.append(ExtractContext(ad, fields, region, ad.lang))
     if pending:
         for i, lang in zip(pending, _detect_languages(texts), strict=True):
             out[i].language = lang

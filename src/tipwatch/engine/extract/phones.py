@@ -43,11 +43,9 @@ import functools
 import re
 from collections.abc import Iterator
 
-import phonenumbers
-
 from tipwatch.engine.extract._phone_lexicon import phone_lexicon
 from tipwatch.engine.extract._phone_scan import Run, run_digits, scan
-from tipwatch.engine.extract._phone_validate import parsed, to_e164
+from tipwatch.engine.extract._phone_validate import region_for, to_e164
 from tipwatch.engine.extract.context import ExtractContext, FieldText
 from tipwatch.engine.types import Entity
 
@@ -258,10 +256,16 @@ def _accept(
         a.kind == "digits" and a.end - a.start == 4 and low[a.start] in "12" for a in atoms
     ):
         return None  # two years, "1999 2004"
-    words = any(a.kind != "digits" for a in atoms)
     junk = any(not _PLAIN_GAP.fullmatch(g) for g in gaps)
-    # single digits spaced out, not counting a leading country or trunk code ("+7 916 ...", "1 800 ...")
-    singles = sum(1 for k, a in enumerate(atoms) if a.kind == "digits" and a.end - a.start == 1 and k > 0)
+    # words: an atom that is not plain digits; singles: single digits spaced out, not counting a
+    # leading country or trunk code ("+7 916 ...", "1 800 ..."); one pass for both
+    words = False
+    singles = 0
+    for k, a in enumerate(atoms):
+        if a.kind != "digits":
+            words = True
+        elif k > 0 and a.end - a.start == 1:
+            singles += 1
     ostart, oend = fld.norm.span(s, e)
     raw = fld.original[ostart:oend]
     disguised = not raw.isascii() and not _BENIGN.sub("", raw).isascii()  # fullwidth, emoji, homoglyphs
@@ -303,7 +307,7 @@ def _in_longer_id(run: Run, i: int, j: int) -> bool:
 @functools.lru_cache(maxsize=4096)
 def region_of(e164: str) -> str | None:
     """ISO region of an E.164 number (``+1868...`` -> ``TT``)."""
-    return phonenumbers.region_code_for_number(parsed(e164))
+    return region_for(e164)
 
 
 def _has_context(before: str) -> bool:

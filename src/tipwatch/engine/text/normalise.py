@@ -19,7 +19,8 @@ What happens, in order, to each piece of the original:
 * homoglyphs from other scripts are folded to Latin (Unicode TR39) only inside a mixed-script
   or Latin-majority word, so Russian or Greek text stays as written.
 
-Case is kept. Pure-ASCII text with nothing to do takes a fast path that costs almost nothing.
+Case is kept. Pure-ASCII text with nothing to do takes a fast path that costs almost nothing;
+other text with nothing to do but confusable folding (most ads in other scripts) takes one too.
 """
 
 from __future__ import annotations
@@ -112,6 +113,12 @@ _DOUBLE_WS = re.compile(r"[ \n]{2,}")
 _NL_RE = re.compile(f"[{_NEWLINES}]")
 _SP_RE = re.compile(f"[{_SPACES}]")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
+# the first character of an ASCII run with a letter or digit of another script right before
+# it, or right after its end (the class first: ``re`` skips to candidates at C speed; a
+# character inside a run fails both look-behinds at once, so each run is read once)
+_ADJACENT_RUN = re.compile(
+    r"[A-Za-z0-9](?:(?<=[^\x00-\x7f\W_].)|(?<![A-Za-z0-9].)[A-Za-z0-9]*+(?=[^\x00-\x7f\W_]))"
+)
 _WORD_RE = re.compile(r"\w{1,65}")
 _DIGIT_IN = re.compile(r"[0-9]")
 _MAX_WORD = 64  # longer "words" are not words; folding them would cost time for nothing
@@ -182,6 +189,14 @@ def _span_class(chars: frozenset[str]) -> re.Pattern[str]:
 
 _ASTRAL_DIGIT = _span_class(_DIGIT_SET)
 _ASTRAL_CONF = _span_class(_CONF_SET)
+# any character the builder would do something with, in a text without "&" and double white
+# space: white space other than " " and "\n", control and invisible characters (keycap marks
+# too), digits of other scripts, and anything in the span of the astral ones: one class, one
+# scan of the text instead of three
+_NOT_PLAIN = re.compile(
+    f"[\x00-\x09\x0b-\x1f\x7f{_SPACES[1:]}\r\x85\u2028\u2029{_INVISIBLE}"
+    f"{_DIGIT_BMP.pattern[1:-1]}{_ASTRAL_DIGIT.pattern[1:-1]}]"
+)
 
 
 def normalise(text: str) -> NormalisedText:
@@ -197,7 +212,34 @@ def normalise(text: str) -> NormalisedText:
         and (text.isprintable() or not _CTRL.search(text))
     ):
         return NormalisedText(text, text, range(n + 1), range(1, n + 1))
+    if (
+        "&" not in text
+        and "  " not in text
+        and "\n\n" not in text
+        and " \n" not in text
+        and "\n " not in text
+        and _NOT_PLAIN.search(text) is None
+        and unicodedata.is_normalized("NFKC", text)
+    ):
+        # Most ads are not ASCII (Cyrillic, accents, emoji) yet have nothing to change: no
+        # entity, no white space but single " " and "\n", nothing invisible, already NFKC, no
+        # digit to translate (_NOT_PLAIN holds the digits too, and the whole span of astral
+        # ones). The builder would copy such a text in bulk, character for character (every
+        # run of it is NFKC too: a substring of an NFKC string is NFKC), so only the
+        # confusable folding below can change it, and that keeps the length.
+        return NormalisedText(text, _folded(text), range(n + 1), range(1, n + 1))
     return _Builder(text).run()
+
+
+def _folded(out: str) -> str:
+    """``out`` with confusables folded where they read as Latin (see :func:`_fold`)."""
+    if out.isascii():
+        return out
+    # the cheap BMP test first: the astral one is needed only without a BMP confusable
+    # (and by _fold only for a Latin-major text)
+    if _CONF_BMP.search(out) or (_ASTRAL_CONF.search(out) and not _CONF_SET.isdisjoint(out)):
+        return _fold(out)
+    return out
 
 
 @functools.lru_cache(maxsize=1024)
@@ -245,11 +287,7 @@ class _Builder:
                 self.non_ascii(pos, i, e)
                 pos = scan = e
         self.flush(pos, len(text))
-        out = "".join(self.out)
-        if not out.isascii():
-            astral = _ASTRAL_CONF.search(out) is not None
-            if _CONF_BMP.search(out) or (astral and not _CONF_SET.isdisjoint(out)):
-                out = _fold(out, astral)
+        out = _folded("".join(self.out))
         self.offs.append(len(text))
         return NormalisedText(text, out, self.offs, self.ends)
 
@@ -373,10 +411,11 @@ class _Builder:
         return b
 
 
-def _fold(text: str, astral: bool) -> str:
+def _fold(text: str) -> str:
     """Fold TR39 confusables to Latin inside words that are Latin in context (1:1 chars)."""
     ascii_chars = len(text.encode("ascii", "ignore"))
     latin_major = ascii_chars - text.count(" ") > len(text) - ascii_chars
+    astral = latin_major and _ASTRAL_CONF.search(text) is not None  # only a Latin text asks
     # where to look: every confusable in a Latin text; else where ASCII meets non-ASCII
     finder = _CONF_BMP.search if latin_major and not astral else None
     parts: list[str] = []
@@ -392,17 +431,20 @@ def _fold(text: str, astral: bool) -> str:
             i = next((k for k in range(done, n) if text[k] in _CONF_SET), -1)
             if i < 0:
                 break
-        else:
-            m = _ASCII_ALNUM.search(text, done)
-            if m is None:
-                break
-            i, k = m.span()
-            if not (
-                (i and not text[i - 1].isascii() and text[i - 1].isalnum())
-                or (k < n and not text[k].isascii() and text[k].isalnum())
-            ):
+        elif 0 < done < n and (pair := text[done - 1 : done + 1]).isascii() and pair.isalnum():
+            # ``done`` stopped inside an ASCII run (after a word longer than _MAX_WORD): the
+            # rest of it is a run of its own, with an ASCII character before it
+            i, k = _ASCII_ALNUM.match(text, done).span()
+            if not (k < n and not text[k].isascii() and text[k].isalnum()):
                 done = k
                 continue
+        else:
+            # the next ASCII run (from ``done``) with a letter or digit of another script right
+            # before or after it: the runs skipped over have none, so nothing in them folds
+            m = _ADJACENT_RUN.search(text, done)
+            if m is None:
+                break
+            i = m.start()
         ws = i
         while ws > 0 and i - ws <= _MAX_WORD and (text[ws - 1].isalnum() or text[ws - 1] == "_"):
             ws -= 1
