@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -35,6 +34,7 @@ except ImportError:  # pragma: no cover
 
     _JSONError = (json.JSONDecodeError,)
 
+from tipwatch.engine._gc import GC_THRESHOLD, fewer_collections
 from tipwatch.engine.extract import extract_ad, extract_ads
 from tipwatch.engine.types import Ad, AdError, ad_from_dict
 
@@ -171,27 +171,8 @@ def _work_batch(batch: list[tuple[bytes, int]], region: str | None) -> Iterator[
 
 
 BATCH = 64  # lines extracted together: the language model reads a batch in one pass
-# Extraction makes many short-lived objects and almost no reference cycles: with the default
-# first-generation threshold (700) the cycle collector ran ~740 times per 20,000 ads and, every
-# so often, walked the whole heap (the gazetteer index, the lexicons): 3% of the CPU time.
-# A higher threshold while extracting makes that ~0.5% (same output: only when cycles are freed).
-GC_THRESHOLD = 10_000
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Raise the collector's first threshold to :data:`GC_THRESHOLD` for the block, then put it
-    back (unless someone changed it meanwhile); a threshold already higher is left alone."""
-    old = gc.get_threshold()
-    if old[0] == 0 or old[0] >= GC_THRESHOLD:  # collection off, or already as infrequent
-        yield
-        return
-    gc.set_threshold(GC_THRESHOLD, *old[1:])
-    try:
-        yield
-    finally:
-        if gc.get_threshold()[0] == GC_THRESHOLD:
-            gc.set_threshold(*old)
+# (the single-process path streams under engine/_gc.fewer_collections: the cycle collector ran
+# ~740 times per 20,000 ads at the default threshold, 3% of the CPU time; ~0.5% with it)
 
 
 def extract_lines(
@@ -206,7 +187,7 @@ def extract_lines(
         workers = os.cpu_count() or 1
     if workers <= 1:
         numbered = enumerate(lines, 1)
-        with _fewer_collections():
+        with fewer_collections():
             while batch := [(line, i) for i, line in islice(numbered, BATCH)]:
                 yield from _work_batch(batch, region)
         return
