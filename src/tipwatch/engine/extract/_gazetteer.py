@@ -37,6 +37,7 @@ __all__ = [
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
 _SPLIT_RE = re.compile(r"([^\W\d_]+)")
+_SPLIT_ASCII_RE = re.compile(r"([a-z]+)")  # _SPLIT_RE on lower-case ASCII text
 _GAP_RE = re.compile(r"[\s\-'’.]{1,3}")
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 MAX_TOKENS = 5
@@ -96,24 +97,30 @@ class Tokens:
     Built with one ``re.split`` and ``itertools.accumulate`` (both in C): far cheaper than a
     Python loop over match objects on every ad."""
 
-    __slots__ = ("cyrillic", "matches", "offs", "parts", "words")
+    __slots__ = ("cyrillic", "lowered", "matches", "offs", "parts", "words")
 
     def __init__(self, text: str):
         if len(text) > MAX_TEXT:  # bounds the work on hostile input (a real ad is far shorter)
             text = text[:MAX_TEXT]
         low = text.lower()
-        if len(low) != len(text):  # a rare character whose lower case is longer ("İ")
+        # True when every word is the folded form of a letter run of ``text.lower()`` at the
+        # same offsets (other extractors then use the words as a prefilter for their own scans)
+        self.lowered = len(low) == len(text)
+        if not self.lowered:  # a rare character whose lower case is longer ("İ")
             low = text
-        self.parts = _SPLIT_RE.split(low)
+        ascii_ = low.isascii()
+        # in lower-case ASCII text the letters are a-z: a plain range the regex engine tests
+        # faster than the Unicode letter class (same tokens)
+        self.parts = (_SPLIT_ASCII_RE if ascii_ else _SPLIT_RE).split(low)
         # offs[2j] = start of token j, offs[2j+1] = its end
         self.offs = list(accumulate(map(len, self.parts)))
         words = self.parts[1::2]
         if low is text:
             words = [fold(w) for w in words]
-        elif not low.isascii():
+        elif not ascii_:
             words = list(map(_FOLDED.__getitem__, words))  # a C-level loop; misses fold once
         self.words = words
-        self.cyrillic = not low.isascii() and _CYRILLIC_RE.search(low) is not None
+        self.cyrillic = not ascii_ and _CYRILLIC_RE.search(low) is not None
         self.matches: list[Match] | None = None  # filled by Gazetteer.find
 
     def span(self, j: int) -> tuple[int, int]:
@@ -212,7 +219,14 @@ class Gazetteer:
         cyrillic = tokens.cyrillic
         # candidate positions in one comprehension (cheap) instead of a Python loop per token
         if cyrillic:
-            starts = [j for j, w in enumerate(words) if w in first or "\u0400" <= w[:1] <= "\u04ff"]
+            # (a Cyrillic word already known to be no case form of a city is no start: it
+            # would be looked at for nothing, and found again in the cache)
+            infl = self._inflections
+            starts = [
+                j
+                for j, w in enumerate(words)
+                if w in first or ("\u0400" <= w[:1] <= "\u04ff" and infl.get(w, True) is not None)
+            ]
         else:  # compress/map run in C: no Python step per word
             starts = list(compress(range(len(words)), map(first.__contains__, words)))
         n, found, next_free = len(words), 0, 0
@@ -227,6 +241,19 @@ class Gazetteer:
                 if hit is not None:
                     found += 1
                     yield Match(offs[2 * i], offs[2 * i + 1], hit[0], hit[1], True)
+                continue
+            if (
+                i + 1 >= n
+                or tok not in prefixes
+                or ((key := f"{tok} {words[i + 1]}") not in names and key not in prefixes)
+            ):
+                # no key or prefix goes on with the next word ("in", "de", "new" before most
+                # words): the loop below would stop after one step with the one-word name, if any
+                if tok in names:
+                    cities, is_primary = self.lookup(tok)  # type: ignore[misc]
+                    found += 1
+                    next_free = i + 1
+                    yield Match(offs[2 * i], offs[2 * i + 1], tok, cities, is_primary)
                 continue
             key, k = tok, i + 1
             best = (k, key) if key in names else None

@@ -14,9 +14,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from itertools import compress, count
 from typing import Any
 
-from tipwatch.engine.extract._data import lexicon
+from tipwatch.engine.extract._data import fold, lexicon
+from tipwatch.engine.extract._gazetteer import MAX_TEXT, Tokens, tokens
 from tipwatch.engine.types import Entity
 
 __all__ = ["MAX_AGE", "MIN_AGE", "extract", "find_ages"]
@@ -25,11 +27,27 @@ MIN_AGE, MAX_AGE = 12, 80
 # the "no digit before" test sits after the first digit, so the regex engine jumps from digit
 # to digit instead of trying the look-behind at every position
 _NUM_RE = re.compile(r"\d(?<!\d\d)\d?(?!\d)")
+# the numbers of _NUM_RE that can be an age (two digits, the first 1-8) when the text's only
+# digits are ASCII ones, less those the hand tests of _numeric reject for the character before
+# ("$19", "a19": letters listed here are str.isalpha ones) or after ("19%", "24/7"): most
+# numbers (times, phone groups, prices) never reach Python. A number is a whole digit run, so
+# leaving one out never uncovers another.
+_AGE_NUM_RE = re.compile(
+    r"[1-8](?<![$€£₽#/.,:'’\"\-+*x×^@_&=a-zA-ZÀ-ÖØ-öø-ÿа-яА-ЯёЁ0-9][1-8])[0-9]"
+    r"(?!\d|[%+$€£'’\"″′*x×^°]|[:/][0-9])"
+)
+# a decimal digit of another script: all of them lie at U+0660 or above, so the regex engine
+# skips Latin and Cyrillic text without trying a match there (written as a negated class:
+# compiling the range up to U+10FFFF costs milliseconds at start-up)
+_OTHER_DIGIT_RE = re.compile(r"[^\x00-\u065f](?<=\d)")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
 _DIGIT_RE = re.compile(r"\d")
 _NOT_BEFORE = frozenset("$€£₽#/.,:'’\"-+*x×^@_&=") | frozenset("0123456789")
 _WORDS_BEFORE_RE = re.compile(r"((?:[^\W\d_]{1,20}[\s\-]{1,2}){1,4})$")
 _SKIP = ("phone", "payment", "email", "url", "handle", "price")
 _MAX_NUMBERS = 2000  # per field; bounds hostile input
+# numbers are separated by a non-digit, so a text this short has at most _MAX_NUMBERS of them
+_FEW_NUMBERS = 2 * _MAX_NUMBERS
 _MAX_WORD_SUFFIXES = 200
 _NOT_AFTER = frozenset("/:%+$€£'’\"″′*x×^°")
 _PUNCT = ".,;:!?()[]{}\"'«»…"
@@ -71,20 +89,7 @@ def _lex() -> dict[str, Any]:
         # \S", which the engine would have to try at every position
         "suffix_head": _head_patterns(
             rf"[{re.escape(_PUNCT)}]*(?:"
-            + "|".join(
-                sorted(
-                    {
-                        re.escape(h)
-                        for h in (
-                            str(w).lower().split()[0]
-                            for w in (*d["strong_suffix"], *d["noun_suffix"], "years", "year")
-                        )
-                        if h == h.strip(_PUNCT)  # a stripped token never starts or ends with these
-                    },
-                    key=len,
-                    reverse=True,
-                )
-            )
+            + "|".join(sorted({re.escape(h) for h in _heads(d)}, key=len, reverse=True))
             + rf")[{re.escape(_PUNCT)}]*(?!\S)"
         ),
         # the suffix words by their first two characters, and a scan for white space followed
@@ -95,7 +100,26 @@ def _lex() -> dict[str, Any]:
             "\\s(?=[" + "".join(sorted({re.escape(w[0]) for w in suffix_words})) + "])"
         ),
         "suffix_words": suffix_words,
+        # the first letter run of every head word of "suffix_head" and of every suffix word,
+        # folded like the shared tokens
+        "head_words": _first_runs(_heads(d)),
+        "suffix_runs": _first_runs(suffix_words),
     }
+
+
+def _heads(d: dict[str, Any]) -> set[str]:
+    """The first words of the suffixes that ``suffix_head`` looks for."""
+    heads = (str(w).lower().split()[0] for w in (*d["strong_suffix"], *d["noun_suffix"], "years", "year"))
+    return {h for h in heads if h == h.strip(_PUNCT)}  # a stripped token never starts or ends with these
+
+
+def _first_runs(words: Iterable[str]) -> frozenset[str] | None:
+    """The first letter run of each word, folded like the shared word tokens; None when a word
+    starts with no letter (then the tokens cannot tell, and the text scans run instead)."""
+    runs = [_LETTERS_RE.match(w) for w in words]
+    if not all(runs):
+        return None
+    return frozenset(r.group() if r.group().isascii() else fold(r.group()) for r in runs if r)
 
 
 def _head_patterns(body: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -149,7 +173,12 @@ def _phrase_before(words: list[str], starts: list[int], table: frozenset[str]) -
 
 
 def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
-    for n, m in enumerate(_NUM_RE.finditer(text)):
+    numbers = _NUM_RE
+    if len(text) <= _FEW_NUMBERS and (text.isascii() or _OTHER_DIGIT_RE.search(text) is None):
+        # only the two-digit numbers that can be in range: the others would fail the range test
+        # below, and the count limit cannot bind on a text this short
+        numbers = _AGE_NUM_RE
+    for n, m in enumerate(numbers.finditer(text)):
         if n >= _MAX_NUMBERS:
             return
         age = int(m.group())
@@ -205,13 +234,23 @@ def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Ite
 
 
 def _in_words(text: str, lex: dict[str, Any]) -> Iterator[tuple[int, int, int]]:
+    toks = None
+    if len(text) <= MAX_TEXT:
+        # the shared word tokens (built for handles and places anyway): a suffix word stands
+        # between white space and punctuation, so its first letter run is a token of its own;
+        # when none is there, the "suffix_head" scans below would find nothing either
+        toks = tokens(text)
+        if not toks.lowered:
+            toks = None
+        elif lex["head_words"] is not None and lex["head_words"].isdisjoint(toks.words):
+            return
     low = text.lower()
     at_start, after_space = lex["suffix_head"]
     if at_start.match(low) is None and after_space.search(low) is None:
         return  # the common case: no "years"/"años"/"лет"... written at all
     budget = _MAX_WORD_SUFFIXES
     nw = None
-    for suffix, pos in _suffix_hits(low, lex):  # boundaries already tested there
+    for suffix, pos in _suffix_hits(low, lex, toks):  # boundaries already tested there
         if budget <= 0:
             break
         end = pos + len(suffix)
@@ -228,26 +267,34 @@ def _in_words(text: str, lex: dict[str, Any]) -> Iterator[tuple[int, int, int]]:
             words[-1] in vocab or words[-1].rpartition("-")[2] in vocab or _compound(words[-1], vocab)
         ):
             for k in range(len(words)):  # longest run of number words first
-                tokens = [p for w in words[k:] for p in w.split("-") if p]
-                value = words_to_int(tokens)
+                number_tokens = [p for w in words[k:] for p in w.split("-") if p]
+                value = words_to_int(number_tokens)
                 if value is not None:
                     if MIN_AGE <= value <= MAX_AGE and not lex["dur_after"].match(text, end):
                         yield starts[k], end, value
                     break
 
 
-def _suffix_hits(low: str, lex: dict[str, Any]) -> list[tuple[str, int]]:
+def _suffix_hits(low: str, lex: dict[str, Any], toks: Tokens | None = None) -> list[tuple[str, int]]:
     """``(suffix, offset)`` of every suffix word written after white space and before a
     non-alphanumeric character (or the end), in the order of ``suffix_words`` and then of the
     text: the order a ``str.find`` loop per suffix would visit them, from one scan of the word
     starts instead of a scan of the text per suffix. At most ``_MAX_WORD_SUFFIXES`` per suffix
-    (no more are ever looked at)."""
+    (no more are ever looked at). ``toks``: the word tokens of ``low`` (lowered ones), if any."""
     by_head, order = lex["suffix_by_head"], lex["suffix_order"]
     hits: list[tuple[int, int, str]] = []
     per: dict[str, int] = {}
     n = len(low)
-    for m in lex["suffix_start"].finditer(low):
-        pos = m.end()
+    if toks is not None and lex["suffix_runs"] is not None:
+        # a suffix word after white space starts a word token that is its first letter run:
+        # only those tokens are looked at (in text order, like the scan below), not every
+        # white space before a letter that could start a suffix
+        offs = toks.offs
+        firsts = compress(count(), map(lex["suffix_runs"].__contains__, toks.words))
+        starts: Iterable[int] = [p for p in (offs[2 * j] for j in firsts) if p and low[p - 1].isspace()]
+    else:
+        starts = (m.end() for m in lex["suffix_start"].finditer(low))
+    for pos in starts:
         for suffix in by_head.get(low[pos : pos + 2], ()):
             end = pos + len(suffix)
             if low.startswith(suffix, pos) and (end >= n or not low[end].isalnum()):

@@ -15,7 +15,8 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
-from tipwatch.engine.extract._data import domains, lexicon
+from tipwatch.engine.extract._data import domains, fold, lexicon
+from tipwatch.engine.extract._gazetteer import MAX_TEXT, tokens
 from tipwatch.engine.types import Entity
 
 __all__ = ["extract", "find_emails"]
@@ -24,6 +25,7 @@ _LOCAL = r"[\w+\-](?:[\w.+\-]{0,63})"
 _MAX_SEPARATORS = 500  # per field; bounds hostile input ("(at)" * 10**5)
 _MAX_ANCHORS = 2000  # "@" signs looked at per field
 _LABEL = r"[^\W_][\w\-]{0,62}"
+_DOT_RE = re.compile(r"[.．]")  # compiled once: re.split(pattern, ...) looks it up per call
 # plain: look-behind forbids starting inside a local part, so "a" * 10**6 + "@" is linear
 _PLAIN_RE = re.compile(
     rf"(?<![\w.+\-@])(?P<local>{_LOCAL})\s{{0,1}}[@＠]\s{{0,1}}(?P<domain>{_LABEL}(?:[.．]{_LABEL}){{1,6}})",
@@ -55,6 +57,16 @@ def _obfuscated_re() -> re.Pattern[str]:
         rf"(?<![\w.+\-@])(?P<local>{_LOCAL}){at_sep}(?P<domain>{_LABEL}(?:{dot_sep}{_LABEL}){{1,4}})(?![\w@])",
         re.IGNORECASE,
     )
+
+
+_OPEN = frozenset("([{<")
+
+
+@functools.cache
+def _bracket_at_re() -> re.Pattern[str]:
+    # the bracketed "@" of _obfuscated_re from its opening bracket on (same words, same flags)
+    at_words = "|".join(sorted((re.escape(w) for w in lexicon("emails")["at_words"]), key=len, reverse=True))
+    return re.compile(rf"[(\[{{<]\s{{0,2}}(?:{at_words}|@)\s{{0,2}}[)\]}}>]", re.IGNORECASE)
 
 
 @functools.cache
@@ -95,7 +107,7 @@ def find_emails(text: str) -> Iterator[tuple[int, int, str, bool]]:
     if has_at:
         for m in _anchored(_PLAIN_RE, text, _AT_RE):
             local = m.group("local")
-            labels = _trim_domain(re.split(r"[.．]", m.group("domain").lower()))
+            labels = _trim_domain(_DOT_RE.split(m.group("domain").lower()))
             if labels is None or not _valid(local.lower(), labels):
                 continue
             end = m.start("domain") + len(".".join(labels))
@@ -108,7 +120,7 @@ def find_emails(text: str) -> Iterator[tuple[int, int, str, bool]]:
             if not free(m.start(), m.end()):
                 continue
             local = m.group("local").replace(" ", "").lower()
-            labels = re.split(r"[.．]", m.group("domain").replace(" ", "").lower())
+            labels = _DOT_RE.split(m.group("domain").replace(" ", "").lower())
             if len(local) < 2 or not _valid(local, labels):
                 continue
             taken.append((m.start(), m.end()))
@@ -117,6 +129,11 @@ def find_emails(text: str) -> Iterator[tuple[int, int, str, bool]]:
     if not seps:
         return
     providers = domains()["email_providers"]
+    # a bracket starts an obfuscated "@" only as "(at)", "[@]"...: the local part ends right
+    # before it (or one space before), so a match must read that shape there; other brackets
+    # ("(18)", "(943)") are left out before the costlier walk back and match
+    bracket_at = _bracket_at_re().match
+    seps = [p for p in seps if text[p] not in _OPEN or bracket_at(text, p) is not None]
     for m in _anchored(_obfuscated_re(), text, None, starts=seps):
         if not free(m.start(), m.end()):
             continue
@@ -204,6 +221,8 @@ def _anchored(
     for pos in starts:
         if pos < last_end:
             continue
+        if spaced and not _may_end_spaced(text, pos):
+            continue  # "jane@": no spaced-out local part, so no walk back and no match
         begin = _local_start(text, pos, spaced)
         # try the earliest plausible start first, then later ones (a shorter local part)
         for s in _starts(text, begin, pos, spaced):
@@ -212,6 +231,13 @@ def _anchored(
                 last_end = m.end()
                 yield m
                 break
+
+
+def _may_end_spaced(text: str, pos: int) -> bool:
+    """Whether a spaced-out local part ("n a m e") can end right before the "@" at ``pos``:
+    it ends "e @" or " e@" (single characters between single spaces), so the character two
+    before the "@" (or, after a space, three before) is a space."""
+    return (pos >= 2 and text[pos - 2] == " ") or (pos >= 3 and text[pos - 1] == " " and text[pos - 3] == " ")
 
 
 def _starts(text: str, begin: int, pos: int, spaced: bool) -> Iterator[int]:
@@ -239,9 +265,33 @@ def _separator_re() -> re.Pattern[str]:
     return re.compile(rf"[ (\[{{<@＠](?:(?<! )|(?=(?:{words}) ))")
 
 
+_BRACKET_OR_AT_RE = re.compile(r"[(\[{<@＠]")
+
+
+@functools.cache
+def _at_first_words() -> frozenset[str] | None:
+    """The first letter run of every "at" word, folded like the shared word tokens (None when
+    an "at" word starts with no letter: then the words cannot tell)."""
+    runs = [re.match(r"[^\W\d_]+", w) for w in _sep_words()]
+    if not all(runs):
+        return None
+    return frozenset(r.group() if r.group().isascii() else fold(r.group()) for r in runs if r)
+
+
 def _separators(text: str) -> list[int]:
     """Offsets where an obfuscated "@" may stand: brackets, "@", or a spelled-out "at" word.
     Found in one scan (cheap) so the obfuscation pattern runs only there."""
+    at_first = _at_first_words()
+    if at_first is not None and len(text) <= MAX_TEXT:
+        # the shared word tokens (built for handles and places anyway): an "at" word stands
+        # between spaces, so its first letter run is a token of its own; with none of them
+        # written only brackets and "@" remain, found by a scan for those characters alone
+        # (lower case keeps them, and offsets when the lower-case text keeps its length)
+        toks = tokens(text)
+        if toks.lowered and at_first.isdisjoint(toks.words):
+            if not ("(" in text or "@" in text or "[" in text or "{" in text or "<" in text or "＠" in text):
+                return []  # most ads: a few C-level character searches, no regex scan at all
+            return [m.start() for m in itertools.islice(_BRACKET_OR_AT_RE.finditer(text), _MAX_SEPARATORS)]
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer ("İ"): keep offsets
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)

@@ -83,8 +83,15 @@ def _compiled() -> dict[str, Any]:
             rf"\s{{0,2}}(?P<alias>{aliases})(?![\w])",
             re.IGNORECASE,
         ),
-        # one scan for "is any profile host written at all?" before the per-host search
-        "any_host": re.compile("|".join(re.escape(h + "/") for h in sorted(hosts, key=len, reverse=True))),
+        # one scan for "is any profile host written at all?" before the per-host search: it
+        # starts with the literal "/" (the regex engine jumps from "/" to "/"), then looks back
+        # for a host; the same answer as searching for "host/" at every position, which tries
+        # the whole alternation at every character
+        "any_host": re.compile(
+            "/(?:"
+            + "|".join(f"(?<={re.escape(h + '/')})" for h in sorted(hosts, key=len, reverse=True))
+            + ")"
+        ),
         "profile_name": re.compile(r"/(?P<name>@?[A-Za-z0-9_][\w.\-]{0,39})"),
     }
 

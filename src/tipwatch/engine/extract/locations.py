@@ -52,22 +52,44 @@ def _lex() -> dict[str, Any]:
             modes.setdefault(toks[0], []).append((toks, mode))
     for lst in modes.values():
         lst.sort(key=lambda x: -len(x[0]))
+    # first token -> second token -> the phrases find_callmodes can match there, in the order it
+    # tries them (the longer first); "" -> the one-token phrases, the only ones left when the
+    # next word starts no phrase
+    by_second: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = {}
+    for first, lst in modes.items():
+        seconds = {p[1] for p, _ in lst if len(p) > 1}
+        by_second[first] = {
+            nxt: [(p, mode) for p, mode in lst if len(p) == 1 or p[1] == nxt] for nxt in (*seconds, "")
+        }
     return {
         "common": _norm(d["common_words"]),
         "person": _norm(d["person_names"]),
         "intro": _norm(d["name_intro"]),
         "prep": _norm(d["prepositions"]),
         "modes": modes,
+        "modes_by_second": by_second,
     }
+
+
+# window of text before a capitalised name -> its last word and last two words (folded): ads
+# repeat their phrasing ("in Paris", "Girls in Sochi"), so most windows were read before.
+# Bounded: cleared when it grows past 10,000 windows (hostile text cannot grow it without limit)
+_BEFORE_CACHE: dict[str, tuple[str, str]] = {}
 
 
 def _before_words(text: str, start: int) -> tuple[str, str]:
     """The word and the two words right before ``start`` (folded)."""
     window = text[max(0, start - 30) : start]
-    words = _BEFORE_WORD_RE.findall(window)
-    last = fold(words[-1]) if words else ""
-    two = fold(" ".join(words[-2:])) if len(words) >= 2 else last
-    return last, two
+    hit = _BEFORE_CACHE.get(window)
+    if hit is None:
+        words = _BEFORE_WORD_RE.findall(window)
+        last = fold(words[-1]) if words else ""
+        two = fold(" ".join(words[-2:])) if len(words) >= 2 else last
+        hit = last, two
+        if len(_BEFORE_CACHE) >= 10_000:
+            _BEFORE_CACHE.clear()
+        _BEFORE_CACHE[window] = hit
+    return hit
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -104,6 +126,11 @@ def _accept(text: str, m: Match, city: City, region: str | None, lex: dict[str, 
     return True
 
 
+# (name, primary, region) -> the city a lower-case mention of the name stands for, or None
+_LOWER_CASE: dict[tuple[str, bool, str | None], City | None] = {}
+_UNSEEN: Any = object()
+
+
 def find_cities(
     text: str, region: str | None = None, tokens: Tokens | None = None
 ) -> Iterator[tuple[int, int, City]]:
@@ -111,6 +138,21 @@ def find_cities(
     lex = _lex()
     g = gazetteer()
     for m in g.find(text, tokens=tokens):
+        if not text[m.start : m.start + 1].isupper():
+            # a lower-case name is judged without its context (see _accept): by the name, which
+            # gives the cities, and the region, which picks one; the answer is cached
+            key = (m.key, m.primary, region)
+            city = _LOWER_CASE.get(key, _UNSEEN)
+            if city is _UNSEEN:
+                city = g.best(m.cities, region)
+                if not _accept(text, m, city, region, lex):
+                    city = None
+                if len(_LOWER_CASE) >= 10_000:  # bounded, like the other caches
+                    _LOWER_CASE.clear()
+                _LOWER_CASE[key] = city
+            if city is not None:
+                yield m.start, m.end, city
+            continue
         city = g.best(m.cities, region)
         if _accept(text, m, city, region, lex):
             yield m.start, m.end, city
@@ -118,7 +160,8 @@ def find_cities(
 
 def find_callmodes(text: str, tokens: Tokens | None = None) -> Iterator[tuple[int, int, str]]:
     """Yield ``(start, end, "incall"|"outcall")``."""
-    modes = _lex()["modes"]
+    lex = _lex()
+    modes, by_second = lex["modes"], lex["modes_by_second"]
     if tokens is None:
         tokens = gazetteer().tokens(text)
     words, offs, parts = tokens.words, tokens.offs, tokens.parts
@@ -128,10 +171,13 @@ def find_callmodes(text: str, tokens: Tokens | None = None) -> Iterator[tuple[in
         if i <= next_free:
             continue
         nxt = words[i] if i < n else None
-        for phrase, mode in modes[words[i - 1]]:
+        # only the phrases whose second token is the next word (most "my", "la", "in" lead
+        # nowhere): the others would fail the second-token test below
+        seconds = by_second[words[i - 1]]
+        for phrase, mode in seconds.get(nxt, seconds[""]):  # (None, past the end: no key)
             k = i - 1 + len(phrase)  # one past the phrase's last token
             if k > n or (k > i and phrase[1] != nxt):
-                continue  # (the second token tested first: most "my", "la", "in" lead nowhere)
+                continue
             if all(
                 words[i - 1 + j] == phrase[j] and _GAP_RE.fullmatch(parts[2 * (i - 1 + j)])
                 for j in range(1, len(phrase))

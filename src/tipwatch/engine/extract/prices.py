@@ -29,6 +29,20 @@ _NUM_RE = re.compile(
     r"\d(?<!\d\d)(?:\d{0,2}(?:(?P<sep>[ ,.\u00a0\u202f])\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{0,6}(?:[.,]\d{1,2})?)(?!\d)"
 )
 _NOT_BEFORE = frozenset(".,:/-_'’") | frozenset("0123456789")
+# _NUM_RE with the cheap left-boundary tests of find_prices moved into the regex (a look-behind
+# after the first digit): most numbers (times, dates, groups of phone numbers) never reach
+# Python. Used only when every digit of the text is ASCII and the text is short (see
+# find_prices): then a number this rejects would also be rejected by hand, and no number the
+# hand tests keep lies inside one it rejects (inner digit runs follow "." "," or a group
+# space after a digit), so the numbers that reach the price tests are the same.
+_NUM_FAST_RE = re.compile(
+    r"\d(?<![.,:/\-_'’a-zA-ZÀ-ÖØ-öø-ÿа-яА-ЯёЁ0-9]\d)(?<![0-9][ \u00a0\u202f]\d)"
+    + _NUM_RE.pattern[len(r"\d(?<!\d\d)") :]
+)
+# a decimal digit of another script: all of them lie at U+0660 or above, so the regex engine
+# skips Latin and Cyrillic text without trying a match there (written as a negated class:
+# compiling the range up to U+10FFFF costs milliseconds at start-up)
+_OTHER_DIGIT_RE = re.compile(r"[^\x00-\u065f](?<=\d)")
 _GROUP_SPACES = frozenset(" \u00a0\u202f")
 _SKIP = ("phone", "payment", "email", "url", "handle")
 # without a currency only these compact unit forms make a bare number a price ("200/hr", "150hh")
@@ -53,12 +67,18 @@ def _lex() -> dict[str, Any]:
     def norm(w: Any) -> str:
         return " ".join(str(w).lower().split())
 
+    symbols = {norm(k): v for k, v in d["symbols"].items()}
+    words = {norm(k): v for k, v in d["words"].items()}
+    euph = {norm(k): v for k, v in d["euphemisms"].items()}
     return {
         "country_currency": {str(k): str(v) for k, v in d["country_currency"].items()},
         "dollar": frozenset(d["dollar_sign"]),
-        "symbols": {norm(k): v for k, v in d["symbols"].items()},
-        "words": {norm(k): v for k, v in d["words"].items()},
-        "euph": {norm(k): v for k, v in d["euphemisms"].items()},
+        "symbols": symbols,
+        "words": words,
+        "euph": euph,
+        "unit_before_cache": {},  # see _unit_before
+        # (table, is_euphemism) in the order _after tries them after an amount
+        "currency_tables": ((symbols, False), (words, False), (euph, True)),
         "unit_of": {norm(w): unit for unit, ws in d["units"].items() for w in ws},
         "before_of": {norm(w): unit for unit, ws in d["unit_before"].items() for w in ws},
         "mult": {norm(k): int(v) for k, v in d["multipliers"].items()},
@@ -133,51 +153,69 @@ class _Tokens:
         if i < len(items):  # already read: most calls
             return items[i]
         while len(items) <= i:
-            m = _TOK_RE.match(self.text, self.pos)
-            if m is None or len(items) >= 6:
+            item = _read_token(self.text, self.pos) if len(items) < 6 else None
+            if item is None:
                 return None
-            tok, end = m.group("tok").lower(), m.end()
-            slash = tok.find("/")
-            if slash > 0 and tok not in _slash_words():
-                # "EUR/mese", "roses/hour": a currency, then "/" and the unit as tokens of their own
-                tok, end = tok[:slash], m.start("tok") + slash
-            items.append((tok, end))
-            self.pos = end
+            items.append(item)
+            self.pos = item[1]
         return items[i]
 
 
-def _after(text: str, end: int, lex: dict[str, Any]) -> tuple[int, int, str | None, bool, str | None, str]:
-    """Read what follows an amount: multiplier, currency, connectors and unit."""
+def _read_token(text: str, pos: int) -> tuple[str, int] | None:
+    """The token at ``pos`` (lower case) and where it ends, or None."""
+    m = _TOK_RE.match(text, pos)
+    if m is None:
+        return None
+    tok, end = m.group("tok").lower(), m.end()
+    slash = tok.find("/")
+    if slash > 0 and tok not in _slash_words():
+        # "EUR/mese", "roses/hour": a currency, then "/" and the unit as tokens of their own
+        tok, end = tok[:slash], m.start("tok") + slash
+    return tok, end
+
+
+def _after(
+    text: str, end: int, lex: dict[str, Any], first: tuple[str, int] | None = None
+) -> tuple[int, int, str | None, bool, str | None, str]:
+    """Read what follows an amount: multiplier, currency, connectors and unit (``first``: the
+    token at ``end`` when the caller has read it already)."""
+    # ``items[i] if i < len(items) else get(i)`` is ``toks.get(i)`` without a method call for
+    # the tokens already read (most reads: _after looks at the same few tokens several times)
     toks = _Tokens(text, end)
+    items, get = toks.items, toks.get
+    if first is not None:
+        items.append(first)
+        toks.pos = first[1]
     i, mult, currency, euphemism, unit, unit_tok = 0, 1, None, False, None, ""
-    t = toks.get(0)
+    t = items[0] if items else get(0)
     if t and (t[0] in ("тыс", "тыс.", "т.р", "т.р.") or (t[0] in lex["mult"] and text[end : end + 1] != " ")):
         mult = lex["mult"].get(t[0].rstrip("."), lex["mult"].get(t[0], 1))
         end, i = t[1], 1
-    t = toks.get(i)
+    t = items[i] if i < len(items) else get(i)
     if t:
-        nxt = toks.get(i + 1)
+        nxt = items[i + 1] if i + 1 < len(items) else get(i + 1)
         two = _lookup(lex["symbols"], t[0] + nxt[0]) if nxt and nxt[0] in lex["symbol_chars"] else None
         if two:  # "R $", "US $"
             currency, end, i = two[0], nxt[1], i + 2
         else:
-            for table, is_euph in ((lex["symbols"], False), (lex["words"], False), (lex["euph"], True)):
+            for table, is_euph in lex["currency_tables"]:
                 hit = _lookup(table, t[0])
                 if hit:
                     currency, euphemism = hit[0], is_euph
                     end, i = t[1] - (0 if hit[1] else 1), i + 1
                     break
     j = i
-    while j - i < 2 and (t := toks.get(j)) and t[0] in lex["conn"]:
+    conn = lex["conn"]
+    while j - i < 2 and (t := items[j] if j < len(items) else get(j)) and t[0] in conn:
         j += 1
-    first = toks.get(j)
+    first = items[j] if j < len(items) else get(j)
     if first:
         widths = (3, 2, 1) if first[0] in lex["multi_first"] else (1,)
         for width in widths:
-            last = toks.get(j + width - 1)
+            last = items[j + width - 1] if j + width - 1 < len(items) else get(j + width - 1)
             if last is None:
                 continue
-            parts = [toks.items[k][0] for k in range(j, j + width)]
+            parts = [items[k][0] for k in range(j, j + width)]
             for key in (" ".join(parts), "".join(parts)) if width > 1 else (parts[0],):
                 hit = _lookup(lex["unit_of"], key)
                 if hit:
@@ -186,7 +224,7 @@ def _after(text: str, end: int, lex: dict[str, Any]) -> tuple[int, int, str | No
                     break
             if unit:
                 break
-    if unit and j > i and toks.items[j - 1][0] == "/":
+    if unit and j > i and items[j - 1][0] == "/":
         unit_tok = "/" + unit_tok
     return end, mult, currency, euphemism, unit, unit_tok
 
@@ -216,6 +254,33 @@ def _before(text: str, start: int, lex: dict[str, Any]) -> tuple[int, str | None
     return start, None
 
 
+def _unit_before(window: str, lex: dict[str, Any]) -> str | None:
+    """The unit written in ``window``, the text right before an amount ("deposit", "1 hr -").
+
+    Cached per window in ``lex`` (so it goes with the lexicon it was read with): ads repeat
+    their phrasing ("deposit 100", "1 hour - 200"), so most windows were read before. Bounded:
+    cleared when it grows past 10,000 windows (hostile text cannot grow it without limit)."""
+    cache = lex["unit_before_cache"]
+    try:
+        return cache[window]
+    except KeyError:
+        pass
+    unit = None
+    words = _WORDS_RE.findall(window.lower())[-4:]
+    for w in range(len(words)):
+        key = " ".join(words[w:])
+        if key in lex["before_of"] or words[w] in lex["before_of"]:
+            unit = lex["before_of"].get(key) or lex["before_of"][words[w]]
+            break
+    # the last 12 characters (the window ends where the amount starts)
+    if unit is None and _ONE_HOUR_BEFORE_RE.search(window[-12:]):
+        unit = "hour"
+    if len(cache) >= 10_000:
+        cache.clear()
+    cache[window] = unit
+    return unit
+
+
 def find_prices(
     text: str, region: str | None = None, skip: Iterable[tuple[int, int]] = ()
 ) -> Iterator[tuple[int, int, str, dict[str, Any]]]:
@@ -226,7 +291,12 @@ def find_prices(
     skip = sorted(skip)
     lex = _lex()
     k = 0  # skip[:k] end at or before the current number (numbers come in order)
-    for n, m in enumerate(_NUM_RE.finditer(text)):
+    numbers = _NUM_RE
+    # numbers are separated by a non-digit: a text this short has at most _MAX_NUMBERS of
+    # them, so the count limit below cannot bind however many the fast regex leaves out
+    if len(text) <= 2 * _MAX_NUMBERS and (text.isascii() or _OTHER_DIGIT_RE.search(text) is None):
+        numbers = _NUM_FAST_RE
+    for n, m in enumerate(numbers.finditer(text)):
         if n >= _MAX_NUMBERS:
             return
         s0 = m.start()
@@ -246,20 +316,20 @@ def find_prices(
             if inside:
                 continue
         start, currency = _before(text, s0, lex) if s0 else (s0, None)
+        first = None
         if currency is None:
-            nxt = _TOK_RE.match(text, m.end())
-            if nxt is None:
+            first = _read_token(text, m.end())  # ("EUR/mese": the currency, not its unit)
+            if first is None:
                 continue
-            tok = nxt.group("tok").lower()
-            if "/" in tok[1:] and tok not in lex["slash_words"]:
-                tok = tok.partition("/")[0]  # "EUR/mese": the currency before the unit
+            tok = first[0]
             if (
                 tok not in lex["first_after"]
                 and tok.rstrip(".") not in lex["first_after"]
                 and not (tok[0] in lex["symbol_chars"] or (len(tok) > 1 and tok[0] in "kк"))
             ):
                 continue  # the common case: a number followed by nothing price-like
-        end, mult, cur_after, euphemism, unit, unit_tok = _after(text, m.end(), lex)
+        # (the token read here is the first one _after reads: it is handed over, not read twice)
+        end, mult, cur_after, euphemism, unit, unit_tok = _after(text, m.end(), lex, first)
         if currency is None:
             currency = cur_after
         elif cur_after is not None:
@@ -273,14 +343,7 @@ def find_prices(
                 continue
             currency = lex["country_currency"].get(region or "")
         if unit is None:
-            window = _WORDS_RE.findall(text[max(0, start - 30) : start].lower())[-4:]
-            for w in range(len(window)):
-                key = " ".join(window[w:])
-                if key in lex["before_of"] or window[w] in lex["before_of"]:
-                    unit = lex["before_of"].get(key) or lex["before_of"][window[w]]
-                    break
-            if unit is None and _ONE_HOUR_BEFORE_RE.search(text[max(0, start - 12) : start]):
-                unit = "hour"
+            unit = _unit_before(text[max(0, start - 30) : start], lex)
         if mult != 1:
             amount = str(int(float(amount) * mult))
         attrs: dict[str, Any] = {"currency": _currency_for(currency, region, lex), "unit": unit}
