@@ -18,9 +18,8 @@ that the gate never hides a hit the full scan finds.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import accumulate, repeat
 from operator import add
 from typing import Any
@@ -31,22 +30,18 @@ from tipwatch.engine._gc import fewer_collections
 from tipwatch.engine.termmatch import _phonetic
 from tipwatch.engine.termmatch._data import allowlist_entries, single_letter_words
 from tipwatch.engine.termmatch._fold import (
-    SEP,
     SEP_BYTES,
     Folded,
-    ascii_token_words,
     fold_plain,
     fold_read,
     has_spaced,
     joined_raw,
-    lower_tokens,
-    plain_bytes,
     plain_class,
-    token_words,
 )
-from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN, FuzzyIndex
-from tipwatch.engine.termmatch._gate import any_camel, canonical_many, has_camel, texts_with
-from tipwatch.engine.termmatch._scan import KINDS, MAX_MATCHES, Match, Scan, Term, runs
+from tipwatch.engine.termmatch._fuzzy import FuzzyIndex
+from tipwatch.engine.termmatch._gate import any_camel, has_camel, texts_with
+from tipwatch.engine.termmatch._learning import _LETTER, TokenLearning
+from tipwatch.engine.termmatch._scan import KINDS, MAX_MATCHES, Match, Scan, Term, _learn_words, runs
 
 __all__ = ["KINDS", "MAX_MATCHES", "Match", "TermMatcher"]
 
@@ -57,11 +52,7 @@ _MEMO_LIMIT = 500_000  # distinct words remembered before the memos start afresh
 
 _CAMEL = re.compile("[a-z][A-Z]")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
-_SEP_CHARS = frozenset(" ._-*~/,:\u00b7\u2022")
-_HOT, _SUB = 1, 2
-_LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile("[0-9]")
-_MARKED = re.compile(r"[#@/]|[^\W\d_][0-9]|[0-9][^\W\d_]")
 # the gate's view of a batch's UTF-8 bytes: ASCII lower case (``bytes.lower``), and the SEP between
 # texts and line breaks made spaces
 _GATE_BYTES = bytes(
@@ -77,7 +68,7 @@ def _as_pair(item: Any, index: int) -> tuple[str, Any]:
     raise TypeError(f"term #{index + 1}: expected a str or a (term, key) pair, got {type(item).__name__}")
 
 
-class TermMatcher:
+class TermMatcher(TokenLearning):
     """Find watchlist terms in text, obfuscated or not.
 
         >>> m = TermMatcher(["sex", "Golden Star Models"])
@@ -107,6 +98,8 @@ class TermMatcher:
         self.whole_words = whole_words
         self._terms: list[Term] = []
         self._anchors: set[str] = set()
+        # the words of each multi-word term other than its anchor -> the term ids (_paired_hit)
+        self._others: dict[str, set[int]] = defaultdict(set)
         forms: dict[str, list[int]] = defaultdict(list)
         phon: dict[str, list[tuple[int, int]]] = defaultdict(list)
         pkeys: dict[str, list[int]] = defaultdict(list)
@@ -149,6 +142,8 @@ class TermMatcher:
                     forms[form].append(tid)
                 self._anchors.add(max(form.split(), key=len))
             for j, w in enumerate(words):
+                if len(words) > 1 and j != self._terms[tid].anchor:
+                    self._others[w].add(tid)
                 if not w.isalpha():
                     continue
                 if phonetic and w.isascii() and len(w) >= 3:
@@ -157,6 +152,7 @@ class TermMatcher:
                         phon[k + w[0]].append((tid, j))  # keys are upper case, w[0] lower case
                 if self._fuzzy is not None:
                     self._fuzzy.add(w, (tid, j))
+        self._other_words = frozenset(self._others)
         self._automaton = _build(forms)
         # a token without letters can only hit a term with digits (a phone number, an ID)
         self._digit_forms = any(not f.isalpha() and _DIGIT.search(f) for f in forms)
@@ -175,8 +171,14 @@ class TermMatcher:
         self._flags: dict[str, int] = {}
         self._rmemo: dict[str, tuple[tuple[int, int, int], ...]] = {}
         self._tok: dict[bytes, bool] = {}
-        self._canon: dict[str, tuple[bool, bool]] = {}
+        self._canon: dict[str, tuple[bool, bool, bool]] = {}
         self._hot: set[bytes] = set()
+        self._paired: set[bytes] = set()  # tokens hot only as _PAIRED words (not in _hot)
+        # phonetic windows are searched late for words seen in plain tokens only (they count
+        # there in a one-token or camelCase text alone, see _resolve_windows): the words whose
+        # flags lack them, and their plain tokens (neither hot nor holders) -> the word
+        self._unwindowed: set[str] = set()
+        self._sub_lazy: dict[bytes, str] = {}
         self._sub: set[bytes] = set()
         self._sub_marked: set[bytes] = set()
         self._common_singles = single_letter_words()
@@ -294,7 +296,10 @@ class TermMatcher:
         as hot (it holds a term word that anchors a term: the whole term, the longest word of a
         multi-word term, or a phonetic/fuzzy relative of one), as a substring candidate (a term
         inside a longer word, which counts in compound tokens only) or as a single spaced
-        letter. A batch with none of them costs one split and three set operations.
+        letter. A batch with none of them costs one split and a few set operations. A token
+        hot only as a relative of the anchor of multi-word terms sends its text to a check
+        (``_paired_hit``) before the scan; the phonetic windows of plain words are searched
+        only once such a word may count (``_resolve_windows``).
         """
         if not self._terms:
             return [[] for _ in texts]
@@ -313,15 +318,22 @@ class TermMatcher:
         sub = tokens & self._sub
         marked = tokens & self._sub_marked
         singles = tokens & self._singles
+        paired = tokens & self._paired
         out: list[list[Match]] = [[] for _ in texts]
-        if not hot and not sub and not marked and not singles:
-            return out
+        if not hot and not sub and not marked and not singles and not paired:
+            # only plain tokens whose windows wait (_resolve_windows) may count, and only in a
+            # one-token or camelCase text: most batches have none
+            if not self._sub_lazy or not (
+                any(x.find(" ", 1, len(x) - 1) < 0 and x.find("\n", 1, len(x) - 1) < 0 for x in normalised)
+                or any_camel(raw)
+            ):
+                return out
         # text i starts at byte bounds[i] of raw; in joined, that is where the space made of the
         # SEP before it stands (or the leading space), the space before its first token
         lens = list(map(len, raw.split(SEP_BYTES)))
         bounds = list(map(add, accumulate(lens[:-1], initial=0), range(len(lens))))
         go = set(texts_with(joined, bounds, hot | marked)) if hot or marked else set()
-        if sub:  # plain words holding a term count only in a one-token or camelCase text
+        if sub or self._sub_lazy:  # plain words holding a term count only in a one-token or camelCase text
             # common words hold terms too ("horario"): find the rare texts of that shape first,
             # then look for the words in the batch only if there is one
             camel = any_camel(raw)
@@ -336,13 +348,26 @@ class TermMatcher:
                 )
             ]
             if shaped:
-                found = set(texts_with(joined, bounds, sub))
-                go.update(i for i in shaped if i in found)
+                lazy = self._sub_lazy.keys() & tokens  # (a walk over the batch's tokens)
+                if lazy:  # their windows, now that they may count (_resolve_windows)
+                    self._resolve_windows(lazy)
+                    sub = tokens & self._sub
+                if sub:
+                    found = set(texts_with(joined, bounds, sub))
+                    go.update(i for i in shaped if i in found)
         if singles:  # lower case changes no letter into a non-letter: SPACED reads either alike
             counts = Counter(texts_with(joined, bounds, singles))
             go.update(i for i, n in counts.items() if n >= 2 and has_spaced(normalised[i]))
-        for i in sorted(go):
-            out[i] = self._find_slow(texts[i], plain or None)
+        check: set[int] = set()
+        if paired:
+            # a text with no other reason to go can hit only a multi-word term, through a
+            # relative of its anchor (_paired_hit): folded, it is scanned only if a word of the
+            # same term stands there too. Spaced-out letters join into words of no token: such
+            # a text is scanned in full, as before
+            for i in set(texts_with(joined, bounds, paired)).difference(go):
+                (go if has_spaced(normalised[i]) else check).add(i)
+        for i in sorted(go | check):
+            out[i] = self._find_slow(texts[i], plain or None, i in check)
         return out
 
     def _trim_memos(self) -> None:
@@ -353,280 +378,78 @@ class TermMatcher:
         memo emptied in the middle lost them: a KeyError).
         """
         if len(self._tok) > _MEMO_LIMIT:
-            for memo in (self._tok, self._canon, self._hot, self._sub, self._sub_marked, self._singles):
+            for memo in (
+                self._tok,
+                self._canon,
+                self._hot,
+                self._paired,
+                self._sub,
+                self._sub_marked,
+                self._singles,
+                self._sub_lazy,
+            ):
                 memo.clear()
         if len(self._flags) > _MEMO_LIMIT:
             self._flags.clear()
+            self._unwindowed.clear()
         if len(self._memo) > _MEMO_LIMIT:
             self._memo.clear()
         if len(self._wmemo) > _MEMO_LIMIT:
             self._wmemo.clear()
             self._rmemo.clear()
 
-    def _learn_tokens(self, tokens: Iterable[bytes]) -> None:
-        """Classify new tokens (UTF-8, from the gate); the words they fold to are classified
-        together, in one batch.
-
-        Most tokens are sorted with C-level steps on the bytes: numbers, and plain words (ASCII
-        letters, maybe followed by ",.;:?!": what ``plain_tokens`` calls plain), which fold to
-        the one word that one squeeze of them all gives and are never decoded one by one. The
-        others are decoded together and their memo keys (``canonical``) made with one regex
-        pass; a token whose key is known is settled at once.
-        """
-        new = tokens if isinstance(tokens, set) else set(tokens)
-        tok = self._tok
-        flags = self._flags
-        letterless = self._letterless_words
-        plain, words, rest = plain_bytes(new)
-        if not letterless:
-            # a number alone ("07700", "1999") folds to no letters, and no term word is without
-            # letters: nothing to the gate, decided with one C-level test per token
-            numbers = [tb for tb in rest if tb.isdigit()]
-            if numbers:
-                tok.update(dict.fromkeys(numbers, False))
-                rest.difference_update(numbers)
-        new_words = set(words).difference(flags)
-        raw = list(rest)
-        text = lower_tokens(raw)
-        pending: list[tuple[int, str, set[str]]] = []
-        ascii_new: list[tuple[int, str]] = []
-        known_canon = self._canon
-        canons = canonical_many(text, self._digit_forms, letterless)
-        # a token whose key was learnt before has the flags of its key (and letters: canonical
-        # changes digits alone); most such tokens (the URLs of ads) are nothing to the gate,
-        # settled together; the loop below sees the others
-        knowns = list(map(known_canon.get, canons))
-        dull = (False, False)
-        tok.update(
-            dict.fromkeys(
-                [tb for tb, k, t in zip(raw, knowns, text, strict=True) if k == dull and len(t) > 2], False
-            )
-        )
-        for i in [i for i, (k, t) in enumerate(zip(knowns, text, strict=True)) if k != dull or len(t) <= 2]:
-            tb, t, canon, known = raw[i], text[i], canons[i], knowns[i]
-            if known is not None:
-                self._note(tb, t, *known)
-            elif not letterless and not _LETTER.search(t):
-                # no letters: it folds to no letters, and no term word is without letters
-                tok[tb] = False
-            elif t.isascii() and SEP not in t:  # SEP joins the tokens there
-                ascii_new.append((i, canon))
-            else:
-                found = token_words(t)
-                new_words.update(w for w in found if w not in flags)
-                pending.append((i, canon, found))
-        read = ascii_token_words([text[i] for i, _ in ascii_new])
-        for (i, canon), found in zip(ascii_new, read, strict=True):
-            new_words.update(w for w in found if w not in flags)
-            pending.append((i, canon, found))
-        if new_words:
-            self._learn_flags(list(new_words))
-        # the common case: a word that is nothing to the gate; the few others are noted below
-        # (which overwrites their entry)
-        tok.update(dict.fromkeys(plain, False))
-        for tb, w in [(tb, w) for tb, w in zip(plain, words, strict=True) if len(tb) <= 2 or flags[w]]:
-            f = flags[w]
-            self._note(tb, tb.decode("ascii"), bool(f & _HOT), bool(f & _SUB))
-        for i, canon, found in pending:
-            known = known_canon.get(canon)
-            if known is None:  # the first token with this key decides for the others
-                f = 0
-                for w in found:
-                    f |= flags[w]
-                known = known_canon[canon] = (bool(f & _HOT), bool(f & _SUB))
-            if known[0] or known[1] or len(text[i]) <= 2:
-                self._note(raw[i], text[i], *known)
-            else:
-                tok[raw[i]] = False
-
-    def _note(self, key: bytes, tok: str, hot: bool, sub: bool) -> None:
-        if len(tok) <= 2 and tok[0].isalpha() and (len(tok) == 1 or tok[1] in _SEP_CHARS):
-            if fold_plain(tok[0]) not in self._common_singles:  # "à" is the common "a"
-                self._singles.add(key)
-        self._tok[key] = hot
-        if hot:
-            self._hot.add(key)
-        if sub:
-            # a plain word is compound only in a one-token or camelCase text; a token with
-            # #, @, / or letters next to digits may be compound wherever it stands
-            (self._sub_marked if _MARKED.search(tok) else self._sub).add(key)
-
-    def _learn_flags(self, words: list[str]) -> None:
-        """Classify new folded words: hot (anchors a term) and/or substring candidate.
-
-        The automaton and the phonetic-key automaton each run once over the whole batch of
-        words, so a word that holds nothing costs no Python call of its own there.
-        """
-        if not self._letterless_words:
-            # every term word has a letter: a word of decimal digits ("4567" of a URL, a price)
-            # anchors, holds and sounds like nothing ("²" is no decimal: the regexes read it as a
-            # letter)
-            digits = [w for w in words if w.isdecimal()]
-            if digits:
-                self._flags.update(dict.fromkeys(digits, 0))
-                words = [w for w in words if not w.isdecimal()]
-                if not words:
-                    return
-        keys: dict[str, str] = {}
-        missing = [w for w in words if w not in self._memo]
-        if missing and self._word_rules:
-            self._learn(missing, keys)
-        sub = self._holders(words)
-        if self._pkeys is not None:
-            need = [w for w in words if w not in self._wmemo]
-            if need:
-                self._learn_windows(need, keys)
-            sub.update(filter(self._wmemo.__getitem__, words))  # the few with windows
-        anchors, memo, terms, flags = self._anchors, self._memo, self._terms, self._flags
-        # most words are in neither set and relate to no term: flag 0 for all, then the few others
-        flags.update(dict.fromkeys(words, 0))
-        for w in sub:
-            flags[w] = _SUB
-        for w in anchors.intersection(words):
-            flags[w] |= _HOT
-        for w in filter(memo.get, words):  # the few with relatives (a missing word has none)
-            if any(j == terms[tid].anchor for tid, j, _ in memo[w]):
-                flags[w] |= _HOT
-
-    def _holders(self, words: list[str]) -> set[str]:
-        """The words that hold a term form shorter than themselves (one automaton pass)."""
-        out: set[str] = set()
-        if self._automaton is None or not words:
-            return out
-        joined = SEP.join(words)  # no form holds SEP, so no hit straddles two words
-        starts = list(accumulate((len(w) + 1 for w in words[:-1]), initial=0))
-        for end, (n, _) in self._automaton.iter(joined):
-            i = bisect_right(starts, end) - 1
-            if n < len(words[i]):
-                out.add(words[i])
-        return out
-
-    def _learn(self, words: Iterable[str], keys: dict[str, str] | None = None) -> None:
-        """Phonetic and fuzzy relatives of each word (``keys`` collects the Metaphone keys)."""
-        words = list(words)
-        memo = self._memo
-        memo.update(dict.fromkeys(words, ()))  # most words relate to no term; the others below
-        alpha = [w for w in words if w.isalpha()]
-        phon = self._phon_guards
-        skeleton = _phonetic.vowel_skeleton
-        found: dict[str, list[tuple[int, int, str]]] = {}
-        if phon:
-            latin = [w for w in alpha if len(w) >= 3 and w.isascii()]
-            # one C-level map for the keys, one for the look-ups (indexed by key and first letter:
-            # sounds_alike needs the same first letter)
-            ks = _phonetic.keys(latin)
-            if keys is not None:
-                keys.update(zip(latin, ks, strict=True))
-            for w, near in zip(
-                latin, map(phon.get, [k + w[0] for k, w in zip(ks, latin, strict=True)]), strict=True
-            ):
-                if near:
-                    # sounds_alike(w, tw) with what it needs of each term word computed once
-                    # (``_phonetic.guard``); the first letters are equal in a bucket
-                    sw, size, open_end = skeleton(w), len(w), w[-1] in _phonetic.VOWELS
-                    rels = [
-                        (tid, j, "phonetic")
-                        for tid, j, tw, tsize, gap, tsw, closed in near
-                        if tw != w
-                        and abs(size - tsize) <= gap
-                        and (
-                            sw == tsw or (open_end and closed and len(sw) == len(tsw) + 1 and sw[:-1] == tsw)
-                        )
-                    ]
-                    if rels:
-                        found[w] = rels
-        if self._fuzzy is not None:
-            fuzzy = self._fuzzy.lookup_many([w for w in alpha if len(w) >= MIN_FUZZY_LEN])
-            for w, near in fuzzy.items():
-                rels = found.setdefault(w, [])
-                seen = {(r[0], r[1]) for r in rels}
-                rels.extend((tid, j, "fuzzy") for tid, j in near if (tid, j) not in seen)
-        for w, rels in found.items():
-            memo[w] = tuple(rels)
-
-    def _learn_windows(self, words: Iterable[str], keys: dict[str, str] | None = None) -> None:
-        """Phonetic windows of each word, from a memo per run of letters (runs repeat more than
-        words: "example" in "example123", "example77"). The keys of the new runs go through the
-        key automaton together; only runs with a term key inside are searched for windows."""
-        assert self._pkeys is not None
-        rmemo = self._rmemo
-        keys = keys if keys is not None else {}
-        metaphone = _phonetic.key
-        words = list(dict.fromkeys(words))
-        # the common case: the word is one run of ASCII letters, its own run
-        whole = [w for w in words if 3 <= len(w) <= 64 and w.isalpha() and w.isascii()]
-        fresh = [w for w in whole if w not in rmemo]
-        unkeyed = [w for w in fresh if w not in keys]
-        if unkeyed:  # _learn has keyed the words it saw; the others with one C-level map
-            keys.update(zip(unkeyed, _phonetic.keys(unkeyed), strict=True))
-        new: dict[str, str] = {w: keys[w] for w in fresh}
-        spans: list[tuple[str, Sequence[tuple[int, int]]]] = []
-        if len(whole) == len(words):
-            words = []
-        elif whole:
-            done = set(whole)
-            words = [w for w in words if w not in done]
-        for w in words:
-            sp = _phonetic.run_spans(w)
-            spans.append((w, sp))
-            for a, b in sp:
-                run = w[a:b]
-                if run not in rmemo and run not in new:
-                    k = keys.get(run)
-                    new[run] = k if k is not None else metaphone(run)
-        if new:
-            runs_ = list(new)
-            rmemo.update(dict.fromkeys(runs_, ()))
-            run_keys = list(new.values())
-            joined = SEP.join(run_keys)
-            starts = list(accumulate(map((1).__add__, map(len, run_keys[:-1])), initial=0))
-            tids: dict[int, set[int]] = defaultdict(set)
-            for end, (_, ids) in self._pkeys.iter(joined):
-                tids[bisect_right(starts, end) - 1].update(ids)
-            for i, ids in tids.items():
-                run = runs_[i]
-                cands = [(tid, self._terms[tid].compact, self._terms[tid].pkey) for tid in sorted(ids)]
-                rmemo[run] = tuple(_phonetic.windows(run, cands))
-        wmemo = self._wmemo
-        wmemo.update(
-            zip(whole, map(rmemo.__getitem__, whole), strict=True)
-        )  # one run: its windows as they are
-        for w, sp in spans:
-            if len(sp) == 1 and sp[0] == (0, len(w)):
-                wmemo[w] = rmemo[w]
-                continue
-            found: list[tuple[int, int, int]] = []
-            for a, b in sp:
-                found.extend((tid, a + s, a + e) for tid, s, e in rmemo[w[a:b]])
-            wmemo[w] = tuple(found)
-
-    def _run_windows(self, run: str) -> tuple[tuple[int, int, int], ...]:
-        assert self._pkeys is not None
-        tids: set[int] = set()
-        for _, (_, ids) in self._pkeys.iter(_phonetic.key(run)):
-            tids.update(ids)
-        if not tids:
-            return ()
-        cands = [(tid, self._terms[tid].compact, self._terms[tid].pkey) for tid in sorted(tids)]
-        return tuple(_phonetic.windows(run, cands))
-
     # --- slow path ---------------------------------------------------------------------------
 
-    def _find_slow(self, orig: str, plain: bool | None = None) -> list[Match]:
-        """Every hit of one text (``plain``: see ``fold_read``)."""
+    def _find_slow(self, orig: str, plain: bool | None = None, paired: bool = False) -> list[Match]:
+        """Every hit of one text (``plain``: see ``fold_read``; ``paired``: the gate let it
+        through for _PAIRED words alone, see ``_paired_hit``)."""
         best: dict[tuple[int, int, int], str] = {}
         f, ambiguous = fold_read(orig, plain=plain)
-        self._scan(f, best)
+        fa = None
         if ambiguous:  # otherwise the second reading is the same text
             fa = fold_read(orig, alt=True, plain=plain)[0]
-            if fa.text != f.text:
-                self._scan(fa, best)
+            if fa.text == f.text:
+                fa = None
+        if paired and not self._paired_hit(f.text) and (fa is None or not self._paired_hit(fa.text)):
+            return []
+        self._scan(f, best)
+        if fa is not None:
+            self._scan(fa, best)
         hits = []
         for (s, e, tid), kind in best.items():
             term = self._terms[tid]
             hits.append((s, term.text, e, tid, Match(term.text, term.key, orig[s:e], s, e, kind)))
         hits.sort(key=lambda h: h[:4])
         return [h[4] for h in hits]
+
+    def _paired_hit(self, folded: str) -> bool:
+        """Whether a folded text may hit, when its tokens have no reason to be scanned but
+        _PAIRED words (and no spaced-out letters, so its words are those of its tokens).
+
+        Then it holds no anchor, no holder of a term in a compound token and no lone letters: the
+        automaton, the windows and the one-word relatives find nothing. What is left is a
+        multi-word term read word by word (``Scan.words``): a relative of its anchor at the
+        anchor's place, and each other word of the term, or a relative of it, at its own. So a
+        hit needs a word of the text that is another word of such a term or relates to one: if
+        none is there, the full scan finds nothing. A word among the anchors (which the gate
+        would have seen) sends the text to the full scan all the same.
+        """
+        words = set(folded.split())
+        if not words.isdisjoint(self._anchors):
+            return True
+        memo = self._memo
+        missing = words.difference(memo)
+        if missing:
+            _learn_words(self._learn, memo, missing)
+        terms = self._terms
+        related = list(filter(None, map(memo.__getitem__, words)))  # most words relate to none
+        need = {tid for rels in related for tid, j, _ in rels if j == terms[tid].anchor}
+        if not need:
+            return False
+        others = self._others
+        if any(not need.isdisjoint(others[w]) for w in words.intersection(self._other_words)):
+            return True
+        return any(tid in need and j != terms[tid].anchor for rels in related for tid, j, _ in rels)
 
     def _scan(self, f: Folded, best: dict[tuple[int, int, int], str]) -> None:
         scan = Scan(self, f, best)
