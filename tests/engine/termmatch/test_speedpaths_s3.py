@@ -21,19 +21,10 @@ from tipwatch.engine.termmatch._fold import (
     _DOUBLE_SPACE,
     _NEWLINE_PAIR,
     SEP,
-    SPACED,
     Folded,
-    _cyrillic,
-    _delete,
     _double_white,
-    _front,
     _is_plain,
-    _keep_letters,
-    _leet,
-    _punct,
-    _squeeze,
     fold_read,
-    has_spaced,
     joined_bytes,
     joined_raw,
     lower_bytes,
@@ -59,20 +50,8 @@ def _random_strings(n: int, seed: int, alphabet: str = _ALPHABET, size: int = 80
 
 
 def _fold_read_general(text: str, alt: bool) -> tuple[Folded, bool]:
-    """fold_read as it was: normalise's map, then every step keeping it."""
-    n = normalise(text)
-    t = n.text
-    size = len(t)
-    starts = list(n.offsets[:size])
-    ends = list(n.ends[:size]) if n.ends is not None else [n.span(i, i + 1)[1] for i in range(size)]
-    t, ambiguous = _leet(_front(t), alt)
-    t = _cyrillic(t)
-    if has_spaced(t):
-        t, starts, ends = _delete(t, starts, ends, SPACED, _keep_letters)
-    t = _punct(t)
-    t, starts, ends = _squeeze(t, starts, ends)
-    starts.append(len(text))
-    return Folded(t, starts, ends, text), ambiguous
+    """fold_read forced down the general path: normalise's map, then every step keeping it."""
+    return fold_read(text, alt=alt, plain=False)
 
 
 _HAND = [
