@@ -15,16 +15,8 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from tipwatch.engine.termmatch import TermMatcher
-from tipwatch.engine.termmatch._fold import (
-    _LC,
-    _LEET_RUN,
-    _SQUEEZE_DEL,
-    SPACED,
-    has_spaced,
-    lower_bytes,
-    lower_token,
-    lower_tokens,
-)
+from tipwatch.engine.termmatch._batch import lower_bytes, lower_token, lower_tokens
+from tipwatch.engine.termmatch._fold import _LC, _LEET_RUN, _SQUEEZE_DEL, SPACED, has_spaced
 from tipwatch.engine.termmatch._fold import _squeeze_text as squeeze_text
 from tipwatch.engine.termmatch._fold import _squeezed_at as squeezed_at
 from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN, FuzzyIndex

@@ -5,17 +5,16 @@ from __future__ import annotations
 import pytest
 
 from tipwatch.engine.termmatch import fold
-from tipwatch.engine.termmatch._fold import (
+from tipwatch.engine.termmatch._batch import (
     SEP_BYTES,
-    SPACED,
     ascii_token_words,
-    fold_plain,
     lower_bytes,
     lower_texts,
     lower_token,
     plain_tokens,
     token_words,
 )
+from tipwatch.engine.termmatch._fold import SPACED, fold_plain
 
 from .conftest import benign_lines, corpus_pairs
 

@@ -17,14 +17,10 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from tipwatch.engine.termmatch import TermMatcher, _matcher, _phonetic
-from tipwatch.engine.termmatch._fold import (
+from tipwatch.engine.termmatch._batch import (
     _DOUBLE_SPACE,
     _NEWLINE_PAIR,
-    SEP,
-    Folded,
     _double_white,
-    _is_plain,
-    fold_read,
     joined_bytes,
     joined_raw,
     lower_bytes,
@@ -32,6 +28,7 @@ from tipwatch.engine.termmatch._fold import (
     plain_bytes,
     plain_tokens,
 )
+from tipwatch.engine.termmatch._fold import SEP, Folded, _is_plain, fold_read
 from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN, FuzzyIndex
 from tipwatch.engine.termmatch._gate import _CAMEL_BYTES, _CAMEL_PAIR, any_camel, canonical, canonical_many
 from tipwatch.engine.termmatch._matcher import _GATE_BYTES

@@ -16,14 +16,8 @@ from itertools import accumulate, chain
 from typing import TYPE_CHECKING, Any
 
 from tipwatch.engine.termmatch import _phonetic
-from tipwatch.engine.termmatch._fold import (
-    SEP,
-    ascii_token_words,
-    fold_plain,
-    lower_tokens,
-    plain_bytes,
-    token_words,
-)
+from tipwatch.engine.termmatch._batch import ascii_token_words, lower_tokens, plain_bytes, token_words
+from tipwatch.engine.termmatch._fold import SEP, fold_plain
 from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN
 from tipwatch.engine.termmatch._gate import canonical_many
 

@@ -28,16 +28,9 @@ import ahocorasick
 
 from tipwatch.engine._gc import fewer_collections
 from tipwatch.engine.termmatch import _phonetic
+from tipwatch.engine.termmatch._batch import SEP_BYTES, joined_raw
 from tipwatch.engine.termmatch._data import allowlist_entries, single_letter_words
-from tipwatch.engine.termmatch._fold import (
-    SEP_BYTES,
-    Folded,
-    fold_plain,
-    fold_read,
-    has_spaced,
-    joined_raw,
-    plain_class,
-)
+from tipwatch.engine.termmatch._fold import Folded, fold_plain, fold_read, has_spaced, plain_class
 from tipwatch.engine.termmatch._fuzzy import FuzzyIndex
 from tipwatch.engine.termmatch._gate import any_camel, has_camel, texts_with
 from tipwatch.engine.termmatch._learning import _LETTER, TokenLearning
