@@ -38,3 +38,14 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    """The demo world (400 ads, seed 7) loaded with its users, files kept under a temporary home:
+    ``{username: login}`` of the demo accounts."""
+    from tipwatch.web.demo import ensure_demo_users, load_demo
+
+    settings.TIPWATCH_HOME = tmp_path
+    load_demo(seed=7, n_ads=400)
+    return {u["username"]: u for u in ensure_demo_users()}

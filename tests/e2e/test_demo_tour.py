@@ -8,16 +8,8 @@ import pytest
 from django.db.models import Count
 
 from tipwatch.web.ads.models import Ad, Entity
-from tipwatch.web.demo import ensure_demo_users, load_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.TIPWATCH_HOME = tmp_path
-    load_demo(seed=7, n_ads=400)
-    return {u["username"]: u for u in ensure_demo_users()}
 
 
 def test_demo_analyst_finds_a_phone_across_cities(live_server, page, demo):

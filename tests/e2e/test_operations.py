@@ -5,18 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tipwatch.web.accounts.models import Organisation
-from tipwatch.web.demo import DEMO_ORG, ensure_demo_users, load_demo
+from tipwatch.web.demo import DEMO_ORG
 from tipwatch.web.links.graphdata import org_graph
 from tipwatch.web.links.models import Operation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.TIPWATCH_HOME = tmp_path
-    load_demo(seed=7, n_ads=400)
-    return {u["username"]: u for u in ensure_demo_users()}
 
 
 def _start(org):

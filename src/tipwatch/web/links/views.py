@@ -127,26 +127,28 @@ def operation_detail(request, key: str):
     return render(request, "links/operation_detail.html", ctx)
 
 
-@role_required(*AD_ROLES)
-def operation_json(request, key: str):
+def _export(request, key: str, fmt: str) -> HttpResponse:
+    """An operation's export as a download (``fmt`` "json" or "csv"), audited."""
     org = request.organisation
     op = _operation(request, key)
     data = operation_export(org, op, org_graph(org))
-    audit.record("operation.export", actor=request.user, organisation=org, obj=op, format="json")
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Content-Disposition"] = f'attachment; filename="{op.key}.json"'
+    audit.record("operation.export", actor=request.user, organisation=org, obj=op, format=fmt)
+    if fmt == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    else:
+        response = HttpResponse(csv_text(data), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{op.key}.{fmt}"'
     return response
+
+
+@role_required(*AD_ROLES)
+def operation_json(request, key: str):
+    return _export(request, key, "json")
 
 
 @role_required(*AD_ROLES)
 def operation_csv(request, key: str):
-    org = request.organisation
-    op = _operation(request, key)
-    text = csv_text(operation_export(org, op, org_graph(org)))
-    audit.record("operation.export", actor=request.user, organisation=org, obj=op, format="csv")
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{op.key}.csv"'
-    return response
+    return _export(request, key, "csv")
 
 
 @role_required(*AD_ROLES)
