@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NATIVE := $(VENV)/.native-stamp
+C_SRC  := $(shell find src -name '*.c')
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -17,7 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-venv: $(STAMP)
+# the optional C helpers (pip install -e builds them too): rebuilt in place when a C source changes
+$(NATIVE): $(C_SRC) | $(STAMP)
+	$(BIN)/python scripts/build_native.py
+	@touch $(NATIVE)
+
+venv: $(STAMP) $(NATIVE)
 
 run: venv
 	TIPWATCH_DEMO=1 $(BIN)/tipwatch setup
@@ -39,3 +46,4 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+	find src -name '*.so' -delete

@@ -22,6 +22,8 @@ fi
 export TIPWATCH_HOME
 TIPWATCH_HOME=$(mktemp -d /tmp/tipwatch-test-home.XXXXXX)
 export PYTHONHASHSEED=0
+# the compiled helpers must be there: a missing one fails tests/engine/test_native.py
+export TIPWATCH_REQUIRE_NATIVE=1
 
 echo "== migrations are up to date" >&2
 DATABASE_URL="sqlite:///$TIPWATCH_HOME/check.sqlite3" $BIN/python -m django makemigrations --check --dry-run \

@@ -31,7 +31,7 @@ from tipwatch.engine.termmatch._batch import (
 from tipwatch.engine.termmatch._fold import SEP, Folded, _is_plain, fold_read
 from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN, FuzzyIndex
 from tipwatch.engine.termmatch._gate import _CAMEL_BYTES, _CAMEL_PAIR, any_camel, canonical, canonical_many
-from tipwatch.engine.termmatch._matcher import _GATE_BYTES
+from tipwatch.engine.termmatch._gate import GATE_BYTES as _GATE_BYTES
 from tipwatch.engine.termmatch._scan import _WORDS, _split_words
 from tipwatch.engine.text import normalise
 

@@ -6,12 +6,32 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
+from itertools import accumulate
+from operator import add
+from typing import Any
 
 import numpy as np
 
 from tipwatch.engine.termmatch._data import fold_table
 
-__all__ = ["any_camel", "canonical", "canonical_many", "has_camel", "one_token", "texts_with"]
+__all__ = [
+    "GATE_BYTES",
+    "HOT",
+    "LAZY",
+    "MARKED",
+    "PAIRED",
+    "SINGLE",
+    "SUB",
+    "PyGate",
+    "any_camel",
+    "canonical",
+    "canonical_many",
+    "has_camel",
+    "new_gate",
+    "one_token",
+    "texts_with",
+]
 
 # ASCII lower-case letters to "a", upper-case to "A", every other byte to a space
 _CAMEL_TABLE = bytes(
@@ -134,3 +154,112 @@ def canonical_many(tokens: list[str], digit_forms: bool, letterless_words: bool)
     if not digit_forms:
         return _DIGIT_RUN.sub(_inert, joined).split(_SEP)
     return _FREE_DIGITS_JOINED.sub("000", joined).split(_SEP)
+
+
+# --- the gate index -------------------------------------------------------------------------
+
+# a token's flags in the gate index: it anchors a term (HOT), holds one as a plain word (SUB) or
+# as a marked one (MARKED: #, @, / or letters next to digits, compound wherever it stands), is a
+# rare single letter (SINGLE), a relative of the anchor of multi-word terms only (PAIRED), or a
+# plain token whose word's phonetic windows wait (LAZY, see TokenLearning._resolve_windows)
+HOT, SUB, MARKED, SINGLE, PAIRED, LAZY = 1, 2, 4, 8, 16, 32
+_BITS = (HOT, SUB, MARKED, SINGLE, PAIRED, LAZY)
+
+# the gate's bytes: SEP (0x1E, between texts) and line breaks made spaces, ASCII lower case
+GATE_BYTES = bytes(0x20 if c in (0x0A, 0x1E) else c + 32 if 0x41 <= c <= 0x5A else c for c in range(256))
+
+
+class PyGate:
+    """Every token the matcher has seen, with its flags, and the tokens of the last batch.
+
+    A batch is the UTF-8 bytes of its texts joined by ``SEP`` (0x1E); a token is a run of bytes
+    other than space, line feed and SEP, ASCII letters lower-cased. :meth:`scan` returns the
+    batch's new tokens (known from then on, with no flags); the matcher learns them and sets
+    their flags with :meth:`mark`; then :meth:`bits`, :meth:`texts`, :meth:`counts` and
+    :meth:`tokens` answer for the batch. This is the pure-Python reference; the compiled
+    ``_cgate.Gate`` has the same contract (and is what :func:`new_gate` returns when built).
+    """
+
+    __slots__ = ("_batch", "_flags", "_known")
+
+    def __init__(self) -> None:
+        self._known: set[bytes] = set()
+        self._flags: dict[int, set[bytes]] = {bit: set() for bit in _BITS}
+        self._batch: tuple[bytes, set[bytes], int] = (b"", set(), 0)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def clear(self) -> None:
+        self._known.clear()
+        for tokens in self._flags.values():
+            tokens.clear()
+        self._batch = (b"", set(), 0)
+
+    def scan(self, raw: bytes, ntexts: int) -> set[bytes]:
+        # every token between single spaces: ASCII lower case, SEP and line breaks made spaces,
+        # in one translate (a token is then found with one find, see texts_with)
+        joined = b" " + raw.translate(GATE_BYTES) + b" "
+        tokens = set(joined.split(b" "))
+        tokens.discard(b"")
+        held = raw.count(b"\x1e") + 1
+        if held != ntexts:
+            raise ValueError(f"scan: the batch holds {held} texts, not {ntexts}")
+        new = tokens.difference(self._known)
+        self._known.update(new)
+        self._batch = (raw, tokens, ntexts)
+        return new
+
+    def _with(self, mask: int) -> set[bytes]:
+        tokens = self._batch[1]
+        out: set[bytes] = set()
+        for bit in _BITS:
+            if bit & mask:
+                out |= tokens & self._flags[bit]
+        return out
+
+    def bits(self) -> int:
+        tokens = self._batch[1]
+        return sum(bit for bit in _BITS if not tokens.isdisjoint(self._flags[bit]))
+
+    def _occurrences(self, mask: int) -> list[int]:
+        raw = self._batch[0]
+        joined = b" " + raw.translate(GATE_BYTES) + b" "
+        # text i starts at byte bounds[i] of raw; in joined, that is where the space made of the
+        # SEP before it stands (or the leading space), the space before its first token
+        lens = list(map(len, raw.split(b"\x1e")))
+        bounds = list(map(add, accumulate(lens[:-1], initial=0), range(len(lens))))
+        return texts_with(joined, bounds, self._with(mask))
+
+    def texts(self, mask: int) -> list[int]:
+        return sorted(set(self._occurrences(mask)))
+
+    def counts(self, mask: int) -> dict[int, int]:
+        return dict(Counter(self._occurrences(mask)))
+
+    def tokens(self, mask: int) -> set[bytes]:
+        return self._with(mask)
+
+    def mark(self, token: bytes, bits: int) -> None:
+        self._known.add(token)
+        for bit in _BITS:
+            if bit & bits:
+                self._flags[bit].add(token)
+
+    def unmark(self, token: bytes, bits: int) -> None:
+        for bit in _BITS:
+            if bit & bits:
+                self._flags[bit].discard(token)
+
+    def get(self, token: bytes) -> int:
+        if token not in self._known:
+            return -1
+        return sum(bit for bit in _BITS if token in self._flags[bit])
+
+
+def new_gate(pure: bool = False) -> Any:
+    """The compiled gate index when it is built (see engine/_native.py), else :class:`PyGate`."""
+    from tipwatch.engine._native import native
+
+    mod = None if pure else native("tipwatch.engine.termmatch._cgate")
+    return PyGate() if mod is None else mod.Gate()

@@ -19,7 +19,7 @@ from tipwatch.engine.termmatch import _phonetic
 from tipwatch.engine.termmatch._batch import ascii_token_words, lower_tokens, plain_bytes, token_words
 from tipwatch.engine.termmatch._fold import SEP, fold_plain
 from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN
-from tipwatch.engine.termmatch._gate import canonical_many
+from tipwatch.engine.termmatch._gate import HOT, LAZY, MARKED, PAIRED, SINGLE, SUB, canonical_many
 
 if TYPE_CHECKING:
     import ahocorasick
@@ -55,13 +55,8 @@ class TokenLearning:
     _wmemo: dict[str, tuple[tuple[int, int, int], ...]]
     _rmemo: dict[str, tuple[tuple[int, int, int], ...]]
     _flags: dict[str, int]
-    _tok: dict[bytes, bool]
+    _gate: Any  # _gate.PyGate or the compiled _cgate.Gate
     _canon: dict[str, tuple[bool, bool, bool]]
-    _hot: set[bytes]
-    _paired: set[bytes]
-    _sub: set[bytes]
-    _sub_marked: set[bytes]
-    _singles: set[bytes]
     _unwindowed: set[str]
     _sub_lazy: dict[bytes, str]
 
@@ -76,7 +71,8 @@ class TokenLearning:
         pass; a token whose key is known is settled at once.
         """
         new = tokens if isinstance(tokens, set) else set(tokens)
-        tok = self._tok
+        # every token is known to the gate already (with no flags): only the few that anchor,
+        # hold or sound like a term, or are rare single letters, get flags (_note)
         flags = self._flags
         letterless = self._letterless_words
         plain, words, rest = plain_bytes(new)
@@ -85,7 +81,6 @@ class TokenLearning:
             # letters: nothing to the gate, decided with one C-level test per token
             numbers = [tb for tb in rest if tb.isdigit()]
             if numbers:
-                tok.update(dict.fromkeys(numbers, False))
                 rest.difference_update(numbers)
         new_words = set(words).difference(flags)
         plain_new = new_words.copy()
@@ -96,22 +91,16 @@ class TokenLearning:
         known_canon = self._canon
         canons = canonical_many(text, self._digit_forms, letterless)
         # a token whose key was learnt before has the flags of its key (and letters: canonical
-        # changes digits alone); most such tokens (the URLs of ads) are nothing to the gate,
-        # settled together; the loop below sees the others
+        # changes digits alone); most such tokens (the URLs of ads) are nothing to the gate, and
+        # are left as they are; the loop below sees the others
         knowns = list(map(known_canon.get, canons))
         dull = (False, False, False)
-        tok.update(
-            dict.fromkeys(
-                [tb for tb, k, t in zip(raw, knowns, text, strict=True) if k == dull and len(t) > 2], False
-            )
-        )
         for i in [i for i, (k, t) in enumerate(zip(knowns, text, strict=True)) if k != dull or len(t) <= 2]:
             tb, t, canon, known = raw[i], text[i], canons[i], knowns[i]
             if known is not None:
                 self._note(tb, t, *known)
             elif not letterless and not _LETTER.search(t):
-                # no letters: it folds to no letters, and no term word is without letters
-                tok[tb] = False
+                pass  # no letters: it folds to no letters, and no term word is without letters
             elif t.isascii() and SEP not in t:  # SEP joins the tokens there
                 ascii_new.append((i, canon))
             else:
@@ -132,20 +121,20 @@ class TokenLearning:
             if early:
                 self._window_flags(early)
         # the common case: a word that is nothing to the gate; the few others are noted below
-        # (which overwrites their entry)
-        tok.update(dict.fromkeys(plain, False))
         for tb, w in [(tb, w) for tb, w in zip(plain, words, strict=True) if len(tb) <= 2 or flags[w]]:
             f = flags[w]
             self._note(tb, tb.decode("ascii"), bool(f & _HOT), bool(f & _SUB), bool(f & _PAIRED))
         unwindowed = self._unwindowed
         if unwindowed:  # their windows may yet make them holders (a hot token or a holder goes anyway)
-            self._sub_lazy.update(
-                [
-                    (tb, w)
-                    for tb, w in zip(plain, words, strict=True)
-                    if w in unwindowed and not flags[w] & (_HOT | _SUB)
-                ]
-            )
+            lazy = [
+                (tb, w)
+                for tb, w in zip(plain, words, strict=True)
+                if w in unwindowed and not flags[w] & (_HOT | _SUB)
+            ]
+            self._sub_lazy.update(lazy)
+            mark = self._gate.mark
+            for tb, _ in lazy:
+                mark(tb, LAZY)
         for i, canon, found in pending:
             known = known_canon.get(canon)
             if known is None:  # the first token with this key decides for the others
@@ -155,22 +144,23 @@ class TokenLearning:
                 known = known_canon[canon] = (bool(f & _HOT), bool(f & _SUB), bool(f & _PAIRED))
             if known[0] or known[1] or known[2] or len(text[i]) <= 2:
                 self._note(raw[i], text[i], *known)
-            else:
-                tok[raw[i]] = False
 
     def _note(self, key: bytes, tok: str, hot: bool, sub: bool, paired: bool = False) -> None:
+        """Set the gate flags of a new token (``tok``: its text, lower case)."""
+        bits = 0
         if len(tok) <= 2 and tok[0].isalpha() and (len(tok) == 1 or tok[1] in _SEP_CHARS):
             if fold_plain(tok[0]) not in self._common_singles:  # "à" is the common "a"
-                self._singles.add(key)
-        self._tok[key] = hot
+                bits |= SINGLE
         if hot:
-            self._hot.add(key)
+            bits |= HOT
         elif paired:  # hot, but only together with another word of the term (_paired_hit)
-            self._paired.add(key)
+            bits |= PAIRED
         if sub:
             # a plain word is compound only in a one-token or camelCase text; a token with
             # #, @, / or letters next to digits may be compound wherever it stands
-            (self._sub_marked if _MARKED.search(tok) else self._sub).add(key)
+            bits |= MARKED if _MARKED.search(tok) else SUB
+        if bits:
+            self._gate.mark(key, bits)
 
     def _learn_flags(self, words: list[str], late: AbstractSet[str] = frozenset()) -> None:
         """Classify new folded words: hot (anchors a term) and/or substring candidate.
@@ -232,11 +222,15 @@ class TokenLearning:
         """Settle plain tokens learnt without the phonetic windows of their word, in a batch
         with a one-token or camelCase text (the only place where a plain token that holds a
         term counts): a token whose word has windows is a holder, as it would have been."""
-        lazy = self._sub_lazy
+        lazy, gate = self._sub_lazy, self._gate
         pairs = [(tb, lazy.pop(tb)) for tb in tokens]
+        for tb in tokens:
+            gate.unmark(tb, LAZY)
         self._window_flags({w for _, w in pairs})
         wmemo = self._wmemo
-        self._sub.update(tb for tb, w in pairs if wmemo[w])  # plain: never _MARKED
+        for tb, w in pairs:
+            if wmemo[w]:
+                gate.mark(tb, SUB)  # plain: never MARKED
 
     def _holders(self, words: list[str]) -> set[str]:
         """The words that hold a term form shorter than themselves (one automaton pass)."""

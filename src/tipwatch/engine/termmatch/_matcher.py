@@ -18,21 +18,30 @@ that the gate never hides a hit the full scan finds.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
-from itertools import accumulate, repeat
-from operator import add
+from itertools import repeat
 from typing import Any
 
 import ahocorasick
 
 from tipwatch.engine._gc import fewer_collections
 from tipwatch.engine.termmatch import _phonetic
-from tipwatch.engine.termmatch._batch import SEP_BYTES, joined_raw
+from tipwatch.engine.termmatch._batch import joined_raw
 from tipwatch.engine.termmatch._data import allowlist_entries, single_letter_words
 from tipwatch.engine.termmatch._fold import Folded, fold_plain, fold_read, has_spaced, plain_class
 from tipwatch.engine.termmatch._fuzzy import FuzzyIndex
-from tipwatch.engine.termmatch._gate import any_camel, has_camel, texts_with
+from tipwatch.engine.termmatch._gate import (
+    HOT,
+    LAZY,
+    MARKED,
+    PAIRED,
+    SINGLE,
+    SUB,
+    any_camel,
+    has_camel,
+    new_gate,
+)
 from tipwatch.engine.termmatch._learning import _LETTER, TokenLearning
 from tipwatch.engine.termmatch._scan import KINDS, MAX_MATCHES, Match, Scan, Term, _learn_words, runs
 
@@ -46,11 +55,6 @@ _MEMO_LIMIT = 500_000  # distinct words remembered before the memos start afresh
 _CAMEL = re.compile("[a-z][A-Z]")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _DIGIT = re.compile("[0-9]")
-# the gate's view of a batch's UTF-8 bytes: ASCII lower case (``bytes.lower``), and the SEP between
-# texts and line breaks made spaces
-_GATE_BYTES = bytes(
-    0x20 if c in (0x0A, SEP_BYTES[0]) else c + 32 if 0x41 <= c <= 0x5A else c for c in range(256)
-)
 
 
 def _as_pair(item: Any, index: int) -> tuple[str, Any]:
@@ -163,19 +167,15 @@ class TermMatcher(TokenLearning):
         self._wmemo: dict[str, tuple[tuple[int, int, int], ...]] = {}
         self._flags: dict[str, int] = {}
         self._rmemo: dict[str, tuple[tuple[int, int, int], ...]] = {}
-        self._tok: dict[bytes, bool] = {}
+        # every token seen, with its flags (HOT, SUB, ... see _gate), compiled when built
+        self._gate = new_gate()
         self._canon: dict[str, tuple[bool, bool, bool]] = {}
-        self._hot: set[bytes] = set()
-        self._paired: set[bytes] = set()  # tokens hot only as _PAIRED words (not in _hot)
         # phonetic windows are searched late for words seen in plain tokens only (they count
         # there in a one-token or camelCase text alone, see _resolve_windows): the words whose
         # flags lack them, and their plain tokens (neither hot nor holders) -> the word
         self._unwindowed: set[str] = set()
-        self._sub_lazy: dict[bytes, str] = {}
-        self._sub: set[bytes] = set()
-        self._sub_marked: set[bytes] = set()
+        self._sub_lazy: dict[bytes, str] = {}  # (flagged LAZY in the gate)
         self._common_singles = single_letter_words()
-        self._singles: set[bytes] = set()
         self._source_forms: dict[str, tuple[str, str]] = {}  # Scan.dropped's memo
         # the class of characters normalise may change is built once per process, asking
         # normalise about each candidate character (tens of milliseconds): here, with the
@@ -298,22 +298,17 @@ class TermMatcher(TokenLearning):
             return [[] for _ in texts]
         self._trim_memos()
         normalised, raw, plain = joined_raw(texts)  # token_words strips accents, token by token
-        # every token between single spaces: ASCII lower case, and SEP and line breaks made spaces,
-        # in one translate (a token is found with one find; normalise left single spaces, so
-        # split(b" ") is the fast split)
-        joined = b" " + raw.translate(_GATE_BYTES) + b" "
-        tokens = set(joined.split(b" "))
-        tokens.discard(b"")
-        new = tokens.difference(self._tok)
+        gate = self._gate
+        new = gate.scan(raw, len(texts))
         if new:
-            self._learn_tokens(new)
-        hot = tokens & self._hot
-        sub = tokens & self._sub
-        marked = tokens & self._sub_marked
-        singles = tokens & self._singles
-        paired = tokens & self._paired
+            try:
+                self._learn_tokens(new)
+            except BaseException:  # half-learnt tokens would pass as known and dull: start afresh
+                self._trim_memos(force=True)
+                raise
+        bits = gate.bits()
         out: list[list[Match]] = [[] for _ in texts]
-        if not hot and not sub and not marked and not singles and not paired:
+        if not bits & (HOT | SUB | MARKED | SINGLE | PAIRED):
             # only plain tokens whose windows wait (_resolve_windows) may count, and only in a
             # one-token or camelCase text: most batches have none
             if not self._sub_lazy or not (
@@ -321,12 +316,10 @@ class TermMatcher(TokenLearning):
                 or any_camel(raw)
             ):
                 return out
-        # text i starts at byte bounds[i] of raw; in joined, that is where the space made of the
-        # SEP before it stands (or the leading space), the space before its first token
-        lens = list(map(len, raw.split(SEP_BYTES)))
-        bounds = list(map(add, accumulate(lens[:-1], initial=0), range(len(lens))))
-        go = set(texts_with(joined, bounds, hot | marked)) if hot or marked else set()
-        if sub or self._sub_lazy:  # plain words holding a term count only in a one-token or camelCase text
+        go = set(gate.texts(HOT | MARKED)) if bits & (HOT | MARKED) else set()
+        if (
+            bits & SUB or self._sub_lazy
+        ):  # plain words holding a term count only in a one-token or camelCase text
             # common words hold terms too ("horario"): find the rare texts of that shape first,
             # then look for the words in the batch only if there is one
             camel = any_camel(raw)
@@ -341,53 +334,45 @@ class TermMatcher(TokenLearning):
                 )
             ]
             if shaped:
-                lazy = self._sub_lazy.keys() & tokens  # (a walk over the batch's tokens)
-                if lazy:  # their windows, now that they may count (_resolve_windows)
-                    self._resolve_windows(lazy)
-                    sub = tokens & self._sub
-                if sub:
-                    found = set(texts_with(joined, bounds, sub))
+                if bits & LAZY:  # their windows, now that they may count (_resolve_windows)
+                    self._resolve_windows(gate.tokens(LAZY))
+                    bits = gate.bits()
+                if bits & SUB:
+                    found = set(gate.texts(SUB))
                     go.update(i for i in shaped if i in found)
-        if singles:  # lower case changes no letter into a non-letter: SPACED reads either alike
-            counts = Counter(texts_with(joined, bounds, singles))
+        if bits & SINGLE:  # lower case changes no letter into a non-letter: SPACED reads either alike
+            counts = gate.counts(SINGLE)
             go.update(i for i, n in counts.items() if n >= 2 and has_spaced(normalised[i]))
         check: set[int] = set()
-        if paired:
+        if bits & PAIRED:
             # a text with no other reason to go can hit only a multi-word term, through a
             # relative of its anchor (_paired_hit): folded, it is scanned only if a word of the
             # same term stands there too. Spaced-out letters join into words of no token: such
             # a text is scanned in full, as before
-            for i in set(texts_with(joined, bounds, paired)).difference(go):
+            for i in set(gate.texts(PAIRED)).difference(go):
                 (go if has_spaced(normalised[i]) else check).add(i)
         for i in sorted(go | check):
             out[i] = self._find_slow(texts[i], plain or None, i in check)
         return out
 
-    def _trim_memos(self) -> None:
-        """Start the memos afresh once they hold ``_MEMO_LIMIT`` entries, between batches only.
+    def _trim_memos(self, force: bool = False) -> None:
+        """Start the memos afresh once they hold ``_MEMO_LIMIT`` entries (all of them when
+        ``force``), between batches only.
 
         Each memo holds values derived from the terms alone, so any of them may be emptied; but
         not while a batch is learnt or scanned, which reads back the words it has just learnt (a
         memo emptied in the middle lost them: a KeyError).
         """
-        if len(self._tok) > _MEMO_LIMIT:
-            for memo in (
-                self._tok,
-                self._canon,
-                self._hot,
-                self._paired,
-                self._sub,
-                self._sub_marked,
-                self._singles,
-                self._sub_lazy,
-            ):
-                memo.clear()
-        if len(self._flags) > _MEMO_LIMIT:
+        if force or len(self._gate) > _MEMO_LIMIT:
+            self._gate.clear()
+            self._canon.clear()
+            self._sub_lazy.clear()
+        if force or len(self._flags) > _MEMO_LIMIT:
             self._flags.clear()
             self._unwindowed.clear()
-        if len(self._memo) > _MEMO_LIMIT:
+        if force or len(self._memo) > _MEMO_LIMIT:
             self._memo.clear()
-        if len(self._wmemo) > _MEMO_LIMIT:
+        if force or len(self._wmemo) > _MEMO_LIMIT:
             self._wmemo.clear()
             self._rmemo.clear()
 
