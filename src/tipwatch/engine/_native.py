@@ -17,7 +17,10 @@ from types import ModuleType
 __all__ = ["MODULES", "native", "status"]
 
 # every compiled module (keep in step with [tool.setuptools] ext-modules in pyproject.toml)
-MODULES = ("tipwatch.engine.termmatch._cgate",)
+MODULES = (
+    "tipwatch.engine.termmatch._cgate",
+    "tipwatch.engine.extract._clang",
+)
 
 
 def native(name: str) -> ModuleType | None:

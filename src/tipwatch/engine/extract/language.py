@@ -27,6 +27,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from tipwatch.engine._native import native
+
 __all__ = ["LANGUAGES", "MAX_CHARS", "MIN_LETTERS", "detect_language", "detect_languages"]
 
 # ISO 639-1 codes: the languages of the ads and job offers tipwatch targets.
@@ -80,7 +82,7 @@ class _Model:
     :func:`_cache_dir`): py3langid's LZMA-compressed model takes half a second to unpack.
     """
 
-    __slots__ = ("classes", "depth", "feature", "pc", "ptc", "start", "step")
+    __slots__ = ("clang", "classes", "depth", "feature", "pc", "ptc", "start", "step")
 
     def __init__(self) -> None:
         arrays = _read_cache()
@@ -91,12 +93,34 @@ class _Model:
         self.ptc, self.pc = arrays["ptc"], arrays["pc"]
         self.step, self.feature = arrays["step"], arrays["feature"]
         self.start, self.depth = int(arrays["start"]), int(arrays["depth"])
+        self.clang = native("tipwatch.engine.extract._clang")  # None: numpy alone
 
     def classify(self, text: str) -> str:
         return self.classify_many([text])[0]
 
     def classify_many(self, texts: list[str]) -> list[str]:
         """The language of each text, as :meth:`classify` would say one at a time.
+
+        With the compiled scorer (``_clang``, see engine/_native.py) the tokenizer walks each
+        text's bytes once and scores in double precision; a text whose two best languages are
+        within float32 rounding of each other (or that has no feature) is answered by
+        :meth:`classify_numpy`, the reference, so the answers are the reference's.
+        """
+        clang = self.clang
+        if clang is None:
+            return self.classify_numpy(texts)
+        raws = [(t.lower() if t.isupper() else t).encode("utf-8", errors="surrogatepass") for t in texts]
+        best = clang.classify(raws, self.step, self.feature, self.start, self.ptc, self.pc)
+        classes = self.classes
+        out = [classes[i] if i >= 0 else "" for i in best]
+        ask = [k for k, i in enumerate(best) if i < 0]
+        if ask:
+            for k, lang in zip(ask, self.classify_numpy([texts[k] for k in ask]), strict=True):
+                out[k] = lang
+        return out
+
+    def classify_numpy(self, texts: list[str]) -> list[str]:
+        """:meth:`classify_many` with numpy (the reference; float32 scores as py3langid's).
 
         The byte-state walk runs once over all texts joined (each behind its own 0xFF pad,
         which resets the tokenizer, so no state crosses from one text into the next): six
