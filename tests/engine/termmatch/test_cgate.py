@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tipwatch.engine.termmatch import TermMatcher
-from tipwatch.engine.termmatch._gate import HOT, LAZY, MARKED, PAIRED, SINGLE, SUB, PyGate, new_gate
+from tipwatch.engine.termmatch._gate import COMMON, HOT, LAZY, MARKED, PAIRED, SINGLE, SUB, PyGate, new_gate
 
 cgate = pytest.importorskip("tipwatch.engine.termmatch._cgate")  # test_native.py requires it in CI
 
-ALL = (HOT, SUB, MARKED, SINGLE, PAIRED, LAZY)
+ALL = (HOT, SUB, MARKED, SINGLE, PAIRED, LAZY, COMMON)
 
 
 def _answers(gate, raw: bytes, ntexts: int, marks: list[tuple[bytes, int]], unmarks: list[tuple[bytes, int]]):
@@ -24,8 +24,9 @@ def _answers(gate, raw: bytes, ntexts: int, marks: list[tuple[bytes, int]], unma
     for tok, bits in unmarks:
         gate.unmark(tok, bits)
     out = [sorted(new), gate.bits(), len(gate)]
-    for mask in (*ALL, HOT | MARKED, 0xFF, 0):
+    for mask in (*ALL, HOT | MARKED, SINGLE | COMMON, 0xFF, 0):
         out += [gate.texts(mask), gate.counts(mask), sorted(gate.tokens(mask))]
+        out += [gate.runs(mask, least) for least in (1, 2, 3)]
     out.append([gate.get(t) for t, _ in marks] + [gate.get(b"never-seen-token")])
     return out
 
@@ -45,8 +46,8 @@ def test_same_answers_as_the_reference(batches, data):
     for raw in batches:
         ntexts = raw.count(b"\x1e") + 1
         toks = sorted({t for t in raw.lower().replace(b"\x1e", b" ").replace(b"\n", b" ").split(b" ") if t})
-        marks = [(t, data.draw(st.integers(0, 63))) for t in toks if data.draw(st.booleans())]
-        unmarks = [(t, data.draw(st.integers(0, 63))) for t in toks if data.draw(st.booleans())]
+        marks = [(t, data.draw(st.integers(0, 127))) for t in toks if data.draw(st.booleans())]
+        unmarks = [(t, data.draw(st.integers(0, 127))) for t in toks if data.draw(st.booleans())]
         assert _answers(c, raw, ntexts, marks, unmarks) == _answers(py, raw, ntexts, marks, unmarks)
 
 
@@ -78,6 +79,17 @@ def test_counts_every_occurrence_and_reads_ascii_case_only():
     assert g.counts(SINGLE) == {0: 2, 1: 3}
     assert g.texts(SINGLE) == [0, 1]
     assert g.scan("É é".encode(), 1) == {"É".encode(), "é".encode()}  # only ASCII letters fold
+
+
+def test_runs_stay_inside_a_text():
+    g = cgate.Gate()
+    g.scan(b"a b\x1ec d e\x1ef g\nh", 3)
+    for tok in (b"a", b"b", b"c", b"d", b"e", b"f", b"g", b"h"):
+        g.mark(tok, COMMON)
+    assert g.runs(COMMON, 3) == [1, 2]  # "a b" + "c" is no run of three: the texts differ
+    assert g.runs(COMMON, 4) == []
+    g.mark(b"e", HOT)
+    assert g.runs(HOT, 1) == [1]
 
 
 def test_errors():
@@ -118,9 +130,10 @@ def _corpus(seed: int) -> tuple[list[str], list[str]]:
 def test_matcher_hits_are_the_same_with_either_gate():
     terms, texts = _corpus(3)
     c = TermMatcher(terms)
+    c._gate = cgate.Gate()
     p = TermMatcher(terms)
-    p._gate = PyGate()
-    assert type(c._gate).__name__ == "Gate" and type(new_gate(pure=True)) is PyGate
+    p._gate = new_gate(pure=True)
+    assert type(p._gate) is PyGate
     assert c.find_many(texts) == p.find_many(texts)
     assert c.find_many(texts[::-1]) == p.find_many(texts[::-1])  # warm
     assert any(c.find_many(texts))

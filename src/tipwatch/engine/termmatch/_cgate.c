@@ -408,6 +408,35 @@ Gate_tokens(Gate *self, PyObject *arg)
     return out;
 }
 
+static PyObject *
+Gate_runs(Gate *self, PyObject *args)
+{
+    PyObject *bits;
+    unsigned char mask;
+    Py_ssize_t least;
+    if (!PyArg_ParseTuple(args, "On:runs", &bits, &least) || parse_mask(bits, &mask) < 0)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    Py_ssize_t run = 0, last = -1; /* the current run's length, and the last text listed */
+    for (Py_ssize_t k = 0; out != NULL && k < self->nocc; k++) {
+        Py_ssize_t t = self->occ_text[k];
+        if (k && self->occ_text[k - 1] != t)
+            run = 0; /* a run never crosses from one text into the next */
+        if (!(self->entries[self->occ_entry[k]].bits & mask)) {
+            run = 0;
+            continue;
+        }
+        if (++run >= least && t != last) {
+            PyObject *v = PyLong_FromSsize_t(t);
+            if (v == NULL || PyList_Append(out, v) < 0)
+                Py_CLEAR(out);
+            Py_XDECREF(v);
+            last = t;
+        }
+    }
+    return out;
+}
+
 /* the entry of a bytes key (added, with no flags, when ``add`` and absent), or -1 */
 static Py_ssize_t
 entry_of(Gate *self, PyObject *key, int add)
@@ -489,6 +518,8 @@ static PyMethodDef Gate_methods[] = {
      "texts(mask) -> sorted indices of the last batch's texts holding a token with a flag in mask"},
     {"counts", (PyCFunction)Gate_counts, METH_O,
      "counts(mask) -> {text index: occurrences of tokens with a flag in mask}"},
+    {"runs", (PyCFunction)Gate_runs, METH_VARARGS,
+     "runs(mask, least) -> sorted indices of the texts with at least `least` tokens in a row with a flag in mask"},
     {"tokens", (PyCFunction)Gate_tokens, METH_O, "tokens(mask) -> the last batch's tokens with a flag in mask"},
     {"mark", (PyCFunction)Gate_mark, METH_VARARGS, "mark(token, bits): set flags (the token becomes known)"},
     {"unmark", (PyCFunction)Gate_unmark, METH_VARARGS, "unmark(token, bits): clear flags"},

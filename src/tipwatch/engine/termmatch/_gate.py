@@ -16,6 +16,7 @@ import numpy as np
 from tipwatch.engine.termmatch._data import fold_table
 
 __all__ = [
+    "COMMON",
     "GATE_BYTES",
     "HOT",
     "LAZY",
@@ -161,9 +162,10 @@ def canonical_many(tokens: list[str], digit_forms: bool, letterless_words: bool)
 # a token's flags in the gate index: it anchors a term (HOT), holds one as a plain word (SUB) or
 # as a marked one (MARKED: #, @, / or letters next to digits, compound wherever it stands), is a
 # rare single letter (SINGLE), a relative of the anchor of multi-word terms only (PAIRED), or a
-# plain token whose word's phonetic windows wait (LAZY, see TokenLearning._resolve_windows)
-HOT, SUB, MARKED, SINGLE, PAIRED, LAZY = 1, 2, 4, 8, 16, 32
-_BITS = (HOT, SUB, MARKED, SINGLE, PAIRED, LAZY)
+# plain token whose word's phonetic windows wait (LAZY, see TokenLearning._resolve_windows), or a
+# common single letter ("a", "y": COMMON; spaced out, common letters spell terms too: "a n a")
+HOT, SUB, MARKED, SINGLE, PAIRED, LAZY, COMMON = 1, 2, 4, 8, 16, 32, 64
+_BITS = (HOT, SUB, MARKED, SINGLE, PAIRED, LAZY, COMMON)
 
 # the gate's bytes: SEP (0x1E, between texts) and line breaks made spaces, ASCII lower case
 GATE_BYTES = bytes(0x20 if c in (0x0A, 0x1E) else c + 32 if 0x41 <= c <= 0x5A else c for c in range(256))
@@ -239,6 +241,23 @@ class PyGate:
 
     def tokens(self, mask: int) -> set[bytes]:
         return self._with(mask)
+
+    def runs(self, mask: int, least: int) -> list[int]:
+        flagged = self._with(mask)
+        if not flagged:
+            return []
+        out = []
+        texts = self._batch[0].translate(GATE_BYTES[:0x1E] + b"\x1e" + GATE_BYTES[0x1F:]).split(b"\x1e")
+        for i in sorted({i for i, n in self.counts(mask).items() if n >= least}):  # (a text has that many)
+            run = 0
+            for tok in texts[i].split(b" "):
+                if not tok:
+                    continue
+                run = run + 1 if tok in flagged else 0
+                if run >= least:
+                    out.append(i)
+                    break
+        return out
 
     def mark(self, token: bytes, bits: int) -> None:
         self._known.add(token)

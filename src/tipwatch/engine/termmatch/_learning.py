@@ -19,7 +19,7 @@ from tipwatch.engine.termmatch import _phonetic
 from tipwatch.engine.termmatch._batch import ascii_token_words, lower_tokens, plain_bytes, token_words
 from tipwatch.engine.termmatch._fold import SEP, fold_plain
 from tipwatch.engine.termmatch._fuzzy import MIN_FUZZY_LEN
-from tipwatch.engine.termmatch._gate import HOT, LAZY, MARKED, PAIRED, SINGLE, SUB, canonical_many
+from tipwatch.engine.termmatch._gate import COMMON, HOT, LAZY, MARKED, PAIRED, SINGLE, SUB, canonical_many
 
 if TYPE_CHECKING:
     import ahocorasick
@@ -149,8 +149,8 @@ class TokenLearning:
         """Set the gate flags of a new token (``tok``: its text, lower case)."""
         bits = 0
         if len(tok) <= 2 and tok[0].isalpha() and (len(tok) == 1 or tok[1] in _SEP_CHARS):
-            if fold_plain(tok[0]) not in self._common_singles:  # "à" is the common "a"
-                bits |= SINGLE
+            # "à" is the common "a"
+            bits |= COMMON if fold_plain(tok[0]) in self._common_singles else SINGLE
         if hot:
             bits |= HOT
         elif paired:  # hot, but only together with another word of the term (_paired_hit)

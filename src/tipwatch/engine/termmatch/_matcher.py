@@ -32,6 +32,7 @@ from tipwatch.engine.termmatch._data import allowlist_entries, single_letter_wor
 from tipwatch.engine.termmatch._fold import Folded, fold_plain, fold_read, has_spaced, plain_class
 from tipwatch.engine.termmatch._fuzzy import FuzzyIndex
 from tipwatch.engine.termmatch._gate import (
+    COMMON,
     HOT,
     LAZY,
     MARKED,
@@ -308,7 +309,10 @@ class TermMatcher(TokenLearning):
                 raise
         bits = gate.bits()
         out: list[list[Match]] = [[] for _ in texts]
-        if not bits & (HOT | SUB | MARKED | SINGLE | PAIRED):
+        # three single letters in a row, common ones included: what spaced-out letters need
+        # (SPACED); common one-letter words ("a", "y", "i") rarely stand so
+        spaced = gate.runs(SINGLE | COMMON, 3) if bits & COMMON else ()
+        if not bits & (HOT | SUB | MARKED | SINGLE | PAIRED) and not spaced:
             # only plain tokens whose windows wait (_resolve_windows) may count, and only in a
             # one-token or camelCase text: most batches have none
             if not self._sub_lazy or not (
@@ -343,6 +347,8 @@ class TermMatcher(TokenLearning):
         if bits & SINGLE:  # lower case changes no letter into a non-letter: SPACED reads either alike
             counts = gate.counts(SINGLE)
             go.update(i for i, n in counts.items() if n >= 2 and has_spaced(normalised[i]))
+        if spaced:  # spaced-out letters that are all common ones ("a n a", "o y e")
+            go.update(i for i in spaced if i not in go and has_spaced(normalised[i]))
         check: set[int] = set()
         if bits & PAIRED:
             # a text with no other reason to go can hit only a multi-word term, through a
