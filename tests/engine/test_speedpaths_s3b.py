@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tipwatch.engine.extract import _gazetteer, ages, emails, handles, locations, prices
+from tipwatch.engine.extract import _digits, _gazetteer, ages, emails, handles, locations, prices
 
 # pieces glued at random: digits of other scripts, group spaces, letters that lower-case to
 # more than one character, suffix and "at" words, brackets, and punctuation next to numbers
@@ -140,7 +140,7 @@ def test_price_fast_scan_rejects_only_what_the_hand_tests_reject():
     letters = re.compile(cls)
     assert all(chr(c).isalpha() or chr(c) in ages._NOT_BEFORE for c in range(0x3000) if letters.match(chr(c)))
     assert not [c for c in range(0x80, 0x660) if chr(c).isdecimal()]
-    assert ages._OTHER_DIGIT_RE.search("١") and not ages._OTHER_DIGIT_RE.search("0123456789 é ё")
+    assert _digits._OTHER_DIGIT_RE.search("١") and not _digits._OTHER_DIGIT_RE.search("0123456789 é ё")
 
 
 @pytest.mark.parametrize("text", EDGE_TEXTS)

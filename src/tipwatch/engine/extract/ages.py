@@ -18,6 +18,8 @@ from itertools import compress, count
 from typing import Any
 
 from tipwatch.engine.extract._data import fold, lexicon
+from tipwatch.engine.extract._digits import NONE, OTHER
+from tipwatch.engine.extract._digits import digits as digit_kind
 from tipwatch.engine.extract._gazetteer import MAX_TEXT, Tokens, tokens
 from tipwatch.engine.types import Entity
 
@@ -36,12 +38,7 @@ _AGE_NUM_RE = re.compile(
     r"[1-8](?<![$€£₽#/.,:'’\"\-+*x×^@_&=a-zA-ZÀ-ÖØ-öø-ÿа-яА-ЯёЁ0-9][1-8])[0-9]"
     r"(?!\d|[%+$€£'’\"″′*x×^°]|[:/][0-9])"
 )
-# a decimal digit of another script: all of them lie at U+0660 or above, so the regex engine
-# skips Latin and Cyrillic text without trying a match there (written as a negated class:
-# compiling the range up to U+10FFFF costs milliseconds at start-up)
-_OTHER_DIGIT_RE = re.compile(r"[^\x00-\u065f](?<=\d)")
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
-_DIGIT_RE = re.compile(r"\d")
 _NOT_BEFORE = frozenset("$€£₽#/.,:'’\"-+*x×^@_&=") | frozenset("0123456789")
 _WORDS_BEFORE_RE = re.compile(r"((?:[^\W\d_]{1,20}[\s\-]{1,2}){1,4})$")
 _SKIP = ("phone", "payment", "email", "url", "handle", "price")
@@ -174,7 +171,7 @@ def _phrase_before(words: list[str], starts: list[int], table: frozenset[str]) -
 
 def _numeric(text: str, lex: dict[str, Any], skip: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
     numbers = _NUM_RE
-    if len(text) <= _FEW_NUMBERS and (text.isascii() or _OTHER_DIGIT_RE.search(text) is None):
+    if len(text) <= _FEW_NUMBERS and digit_kind(text) != OTHER:
         # only the two-digit numbers that can be in range: the others would fail the range test
         # below, and the count limit cannot bind on a text this short
         numbers = _AGE_NUM_RE
@@ -317,7 +314,7 @@ def find_ages(text: str, skip: Iterable[tuple[int, int]] = ()) -> Iterator[tuple
     inside the ``skip`` spans (phones, prices ... already found) are not looked at."""
     lex = _lex()
     found: list[tuple[int, int, int]] = []
-    if _DIGIT_RE.search(text) is not None:
+    if digit_kind(text) != NONE:
         found.extend(_numeric(text, lex, list(skip)))
     found.extend(_in_words(text, lex))
     last_end = -1

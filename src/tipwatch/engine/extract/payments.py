@@ -37,6 +37,8 @@ from tipwatch.engine.extract._checksums import (
     valid_xmr,
 )
 from tipwatch.engine.extract._data import lexicon
+from tipwatch.engine.extract._digits import ASCII, NONE
+from tipwatch.engine.extract._digits import digits as digit_kind
 from tipwatch.engine.types import Entity
 
 __all__ = ["extract", "find_payments", "mask_card"]
@@ -57,8 +59,14 @@ _VENMO_RE = re.compile(
 # fast; the left boundary is checked by hand. IBANs are written in capitals.
 _IBAN_RE = re.compile(r"(?P<iban>[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30})")
 _CARD_RE = re.compile(r"(?P<card>\d(?<!\d\d)(?:[ \-]?\d){12,18})(?![\d])")
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]{25,}")
-_DIGIT_RE = re.compile(r"\d")
+# the same with [0-9] for \d, for a text whose only digits are ASCII (see _digits): the same
+# matches, tested with a bitmap instead of a Unicode look-up per character
+_IBAN_ASCII_RE = re.compile(r"(?P<iban>[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){10,30})")
+_CARD_ASCII_RE = re.compile(r"(?P<card>[0-9](?<![0-9][0-9])(?:[ \-]?[0-9]){12,18})(?![0-9])")
+# a run of 25 or more: from its first character only (the look-behind after one character fails
+# at once inside a word, where the plain pattern would read to the end of the word from every
+# position); the same matches, since a run that long matches from its first character
+_TOKEN_RE = re.compile(r"[A-Za-z0-9](?<![A-Za-z0-9][A-Za-z0-9])[A-Za-z0-9]{24,}")
 _CARD_NOT_BEFORE = frozenset("0123456789-.,+")
 _PLUS_BEFORE = re.compile(r"\+[ (]{0,2}$")
 _ETH_RE = re.compile(r"0x[0-9a-fA-F]{40}")
@@ -140,7 +148,7 @@ def _crypto(token: str) -> tuple[str, str] | None:
 def find_payments(text: str) -> Iterator[tuple[int, int, str, str, dict[str, Any]]]:
     """Yield ``(start, end, kind, value, extra_attrs)`` for every validated payment id."""
     lex = _lex()
-    has_digit = _DIGIT_RE.search(text) is not None
+    kind = digit_kind(text)
     if "$" in text:
         for m in _CASHTAG_RE.finditer(text):
             tag = m.group("tag").lower()
@@ -154,10 +162,10 @@ def find_payments(text: str) -> Iterator[tuple[int, int, str, str, dict[str, Any
         for m in _VENMO_RE.finditer(text):
             name = (m.group("url") or m.group("tag")).lower()
             yield m.start(), m.end(), "venmo", "@" + name, {}
-    if not has_digit:
+    if kind == NONE:
         return
     lengths = lex["iban_length"]
-    for m in _IBAN_RE.finditer(text):
+    for m in (_IBAN_ASCII_RE if kind == ASCII else _IBAN_RE).finditer(text):
         if m.start() and text[m.start() - 1].isalnum():
             continue
         raw = m.group("iban")
@@ -174,7 +182,7 @@ def find_payments(text: str) -> Iterator[tuple[int, int, str, str, dict[str, Any
                 count += 1
             end += 1
         yield m.start(), end, "iban", compact, {}
-    for m in _CARD_RE.finditer(text):
+    for m in (_CARD_ASCII_RE if kind == ASCII else _CARD_RE).finditer(text):
         if m.start() and (text[m.start() - 1] in _CARD_NOT_BEFORE or text[m.start() - 1].isalpha()):
             continue
         raw = m.group("card")

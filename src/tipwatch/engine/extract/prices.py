@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from tipwatch.engine.extract._data import lexicon
+from tipwatch.engine.extract._digits import NONE, OTHER
+from tipwatch.engine.extract._digits import digits as digit_kind
 from tipwatch.engine.types import Entity
 
 __all__ = ["extract", "find_prices"]
@@ -35,14 +37,13 @@ _NOT_BEFORE = frozenset(".,:/-_'’") | frozenset("0123456789")
 # find_prices): then a number this rejects would also be rejected by hand, and no number the
 # hand tests keep lies inside one it rejects (inner digit runs follow "." "," or a group
 # space after a digit), so the numbers that reach the price tests are the same.
+# (and with [0-9] for \d: it is used only on texts whose digits are all ASCII, see _digits)
 _NUM_FAST_RE = re.compile(
-    r"\d(?<![.,:/\-_'’a-zA-ZÀ-ÖØ-öø-ÿа-яА-ЯёЁ0-9]\d)(?<![0-9][ \u00a0\u202f]\d)"
-    + _NUM_RE.pattern[len(r"\d(?<!\d\d)") :]
+    (
+        r"\d(?<![.,:/\-_'’a-zA-ZÀ-ÖØ-öø-ÿа-яА-ЯёЁ0-9]\d)(?<![0-9][ \u00a0\u202f]\d)"
+        + _NUM_RE.pattern[len(r"\d(?<!\d\d)") :]
+    ).replace(r"\d", "[0-9]")
 )
-# a decimal digit of another script: all of them lie at U+0660 or above, so the regex engine
-# skips Latin and Cyrillic text without trying a match there (written as a negated class:
-# compiling the range up to U+10FFFF costs milliseconds at start-up)
-_OTHER_DIGIT_RE = re.compile(r"[^\x00-\u065f](?<=\d)")
 _GROUP_SPACES = frozenset(" \u00a0\u202f")
 _SKIP = ("phone", "payment", "email", "url", "handle")
 # without a currency only these compact unit forms make a bare number a price ("200/hr", "150hh")
@@ -51,7 +52,6 @@ _BARE_NOT = frozenset({24, 48, 72, 365})  # "24/7", "24h": availability, not a p
 _MAX_NUMBERS = 2000  # per field; bounds hostile input such as "1 " * 500000
 
 
-_DIGIT_RE = re.compile(r"\d")
 _TOK_RE = re.compile(r"[ \t\u00a0]{0,2}(?P<tok>[^\W\d_]{1,20}(?:[.'’/][^\W\d_]{1,12})?\.?|\d{1,3}|[^\w\s])")
 _WORDS_RE = re.compile(r"[^\W\d_]+")
 _DEC_TAIL_RE = re.compile(r"[.,](\d{1,2})$")
@@ -286,7 +286,8 @@ def find_prices(
 ) -> Iterator[tuple[int, int, str, dict[str, Any]]]:
     """Yield ``(start, end, value, attrs)`` for each price in ``text``; numbers inside the
     ``skip`` spans (phones, payments ... already found) are not looked at."""
-    if _DIGIT_RE.search(text) is None:
+    kind = digit_kind(text)
+    if kind == NONE:
         return
     skip = sorted(skip)
     lex = _lex()
@@ -294,7 +295,7 @@ def find_prices(
     numbers = _NUM_RE
     # numbers are separated by a non-digit: a text this short has at most _MAX_NUMBERS of
     # them, so the count limit below cannot bind however many the fast regex leaves out
-    if len(text) <= 2 * _MAX_NUMBERS and (text.isascii() or _OTHER_DIGIT_RE.search(text) is None):
+    if len(text) <= 2 * _MAX_NUMBERS and kind != OTHER:
         numbers = _NUM_FAST_RE
     for n, m in enumerate(numbers.finditer(text)):
         if n >= _MAX_NUMBERS:

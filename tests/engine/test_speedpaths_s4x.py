@@ -1,0 +1,59 @@
+"""Session-4 fast paths of the extractors against the general patterns they stand in for."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tipwatch.engine.extract import _digits, payments, prices
+
+_ALPHABET = st.sampled_from(
+    list("0123456789 -.,:/+$€abcXYZé٣") + ["\u00a0", "\u202f", "١٢", "12345678901234"]
+)
+_TEXTS = st.lists(_ALPHABET, max_size=80).map("".join)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_digit_kind(text):
+    kind = _digits.digits(text)
+    has_other = any(c.isdecimal() and not "0" <= c <= "9" for c in text)
+    has_ascii = any("0" <= c <= "9" for c in text)
+    assert kind == (_digits.OTHER if has_other else _digits.ASCII if has_ascii else _digits.NONE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_ascii_patterns_find_what_the_unicode_ones_find(text):
+    if _digits.digits(text) == _digits.OTHER:
+        text = "".join(c if not c.isdecimal() or "0" <= c <= "9" else "7" for c in text)
+    for ascii_, general in (
+        (payments._CARD_ASCII_RE, payments._CARD_RE),
+        (payments._IBAN_ASCII_RE, payments._IBAN_RE),
+    ):
+        assert _spans(ascii_, text) == _spans(general, text)
+        assert [m.groupdict() for m in ascii_.finditer(text)] == [
+            m.groupdict() for m in general.finditer(text)
+        ]
+    fast_unicode = re.compile(prices._NUM_FAST_RE.pattern.replace("[0-9]", r"\d"))
+    assert _spans(prices._NUM_FAST_RE, text) == _spans(fast_unicode, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list("aZ9_é-. ") + ["x" * 20, "Q1" * 7]), max_size=40).map("".join))
+def test_long_token_pattern_finds_what_the_plain_one_finds(text):
+    assert _spans(payments._TOKEN_RE, text) == _spans(re.compile("[A-Za-z0-9]{25,}"), text)
+
+
+def test_other_digits_keep_the_unicode_patterns():
+    text = "card ٤١١١ ١١١١ ١١١١ ١١١١ and price ٢٠٠ EUR"
+    assert _digits.digits(text) == _digits.OTHER
+    found = list(prices.find_prices(text))
+    assert [(s, e, v) for s, e, v, _ in found] == [(35, 42, "٢٠٠")]  # read by the \d patterns
+    assert [(s, e) for s, e, *_ in payments.find_payments(text)] == []  # (Luhn fails: no card)
