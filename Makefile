@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@# the language model's tables, derived once (86 MB in the venv): start-up 0.6 s instead of 1.3 s
+	$(BIN)/python -m tipwatch.engine.extract.language --install-cache
 	@touch $(STAMP)
 
 # the optional C helpers (pip install -e builds them too): rebuilt in place when a C source changes

@@ -150,6 +150,23 @@ def test_language_model_cache_gives_the_same_answers(tmp_path, monkeypatch):
     assert [cached.classify(t) for t in texts] == ["es", "fr", "en", "ru", "ro"]
 
 
+def test_install_time_cache_is_read_and_never_written_at_run_time(tmp_path, monkeypatch):
+    import sys
+
+    from tipwatch.engine.extract import language
+
+    monkeypatch.delenv("TIPWATCH_CACHE_DIR", raising=False)
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
+    assert language._read_cache() is None
+    language._Model()  # no cache anywhere: derived, and nothing written
+    assert not (tmp_path / "venv").exists()
+    folder = language.write_install_cache()  # what make runs once
+    assert folder is not None and folder.is_relative_to(tmp_path / "venv" / "share" / "tipwatch" / "cache")
+    arrays = language._read_cache()
+    assert arrays is not None and arrays["step"].shape == language._model().step.shape
+    assert language._Model().classify("Bonjour, je suis nouvelle en ville, appelle-moi") == "fr"
+
+
 def test_unwritable_cache_still_classifies(tmp_path, monkeypatch):
     from tipwatch.engine.extract import language
 

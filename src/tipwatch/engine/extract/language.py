@@ -11,10 +11,12 @@ Scripts that name their language are decided without the model (Greek, Thai, Han
 Han, Arabic; Cyrillic with letters only Ukrainian or only Russian writes), and results are
 cached by text: repeated ads (templates, re-posts) cost a dictionary lookup.
 
-Start-up: py3langid's model is LZMA-compressed (0.7 s to unpack). When ``TIPWATCH_CACHE_DIR`` is
-set, the tables derived from it (about 86 MB) are kept there under ``langid-<key>/`` and
-memory-mapped by later processes; the key changes with the model file, :data:`LANGUAGES` and the
-format. Unset (the default), nothing is written anywhere: the engine has no hidden side effects.
+Start-up: py3langid's model is LZMA-compressed (0.7 s to unpack). The tables derived from it
+(about 86 MB) are memory-mapped from a cache folder ``langid-<key>/`` (the key changes with the
+model file, :data:`LANGUAGES` and the format) when one exists: ``$TIPWATCH_CACHE_DIR`` when set
+(written there when missing), else ``<sys.prefix>/share/tipwatch/cache``, which ``make`` fills at
+install time (``python -m tipwatch.engine.extract.language --install-cache``) and which is only
+read. Otherwise nothing is written anywhere: the engine has no hidden side effects.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import functools
 import hashlib
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -88,7 +91,9 @@ class _Model:
         arrays = _read_cache()
         if arrays is None:
             arrays = _derive()
-            _write_cache(arrays)
+        configured = _cache_dir()
+        if configured is not None and not (configured / "complete").exists():
+            _write_cache(arrays, configured)  # (from the install-time cache, if that was read)
         self.classes = [str(c) for c in arrays["classes"]]
         self.ptc, self.pc = arrays["ptc"], arrays["pc"]
         self.step, self.feature = arrays["step"], arrays["feature"]
@@ -255,9 +260,9 @@ def _depth(nextmove: Any, rowbase: Any) -> int:
 _CACHE_FILES = ("classes", "ptc", "pc", "step", "feature", "start", "depth")
 
 
-def _cache_dir() -> Path | None:
-    """``$TIPWATCH_CACHE_DIR`` (opt-in, None when unset): a folder per model build, named by
-    the py3langid model file's size and time, the language list and this format's version."""
+def _cache_name() -> str | None:
+    """The cache folder's name for this model build: ``langid-<key>``, the key made of the
+    py3langid model file's size and time, the language list and this format's version."""
     try:
         from py3langid.langid import MODEL_DIR, MODEL_FILE
 
@@ -265,18 +270,37 @@ def _cache_dir() -> Path | None:
     except (ImportError, OSError):
         return None
     key = hashlib.sha256(f"{_CACHE_VERSION}|{st.st_size}|{st.st_mtime_ns}|{','.join(LANGUAGES)}".encode())
+    return f"langid-{key.hexdigest()[:16]}"
+
+
+def _cache_dir() -> Path | None:
+    """``$TIPWATCH_CACHE_DIR/langid-<key>`` (opt-in, None when unset): read, and written when
+    missing."""
     base = os.environ.get("TIPWATCH_CACHE_DIR")
-    if not base:
-        return None
-    return Path(base) / f"langid-{key.hexdigest()[:16]}"
+    name = _cache_name() if base else None
+    return Path(base) / name if base and name else None
+
+
+def install_cache_dir() -> Path | None:
+    """``<sys.prefix>/share/tipwatch/cache/langid-<key>``: written once at install time (``make``
+    runs ``python -m tipwatch.engine.extract.language --install-cache``), only read afterwards."""
+    name = _cache_name()
+    return Path(sys.prefix) / "share" / "tipwatch" / "cache" / name if name else None
 
 
 def _read_cache() -> dict[str, Any] | None:
+    """The derived arrays from the configured cache, else from the install-time one."""
+    for folder in (_cache_dir(), install_cache_dir()):
+        if folder is not None and (folder / "complete").exists():
+            arrays = _read_folder(folder)
+            if arrays is not None:
+                return arrays
+    return None
+
+
+def _read_folder(folder: Path) -> dict[str, Any] | None:
     import numpy as np
 
-    folder = _cache_dir()
-    if folder is None or not (folder / "complete").exists():
-        return None
     try:
         # memory-mapped: only the table pages that texts actually reach are read
         # (viewed as plain arrays: indexing a np.memmap costs a subclass wrapper per result)
@@ -287,13 +311,13 @@ def _read_cache() -> dict[str, Any] | None:
         return None
 
 
-def _write_cache(arrays: dict[str, Any]) -> None:
+def _write_cache(arrays: dict[str, Any], folder: Path | None = None) -> bool:
     """Best effort: a read-only or full disk only costs the next process the slow load."""
     import numpy as np
 
-    folder = _cache_dir()
+    folder = folder or _cache_dir()
     if folder is None:
-        return
+        return False
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name in _CACHE_FILES:
@@ -302,7 +326,18 @@ def _write_cache(arrays: dict[str, Any]) -> None:
             os.replace(tmp, folder / f"{name}.npy")
         (folder / "complete").write_text("ok\n")  # written last: a half-written folder is ignored
     except OSError:
-        return
+        return False
+    return True
+
+
+def write_install_cache() -> Path | None:
+    """Derive the arrays and write them to :func:`install_cache_dir` (None when that fails)."""
+    folder = install_cache_dir()
+    if folder is None:
+        return None
+    if (folder / "complete").exists():
+        return folder
+    return folder if _write_cache(_derive(), folder) else None
 
 
 @functools.cache
@@ -378,3 +413,10 @@ def detect_languages(texts: list[str]) -> list[str | None]:
             for i in where:
                 out[i] = lang
     return out
+
+
+if __name__ == "__main__":  # python -m tipwatch.engine.extract.language --install-cache
+    if sys.argv[1:] != ["--install-cache"]:
+        sys.exit("usage: python -m tipwatch.engine.extract.language --install-cache")
+    where = write_install_cache()
+    print(f"language model cache: {where or 'not written (read-only install?)'}", file=sys.stderr)
