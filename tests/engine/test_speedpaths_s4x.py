@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tipwatch.engine.extract import _digits, payments, prices
+from tipwatch.engine.extract import _digits, handles, payments, prices
 
 _ALPHABET = st.sampled_from(
     list("0123456789 -.,:/+$€abcXYZé٣") + ["\u00a0", "\u202f", "١٢", "12345678901234"]
@@ -51,3 +52,52 @@ def test_other_digits_keep_the_unicode_patterns():
     found = list(prices.find_prices(text))
     assert [(s, e, v) for s, e, v, _ in found] == [(35, 42, "٢٠٠")]  # read by the \d patterns
     assert [(s, e) for s, e, *_ in payments.find_payments(text)] == []  # (Luhn fails: no card)
+
+
+def _plain_alt(words):
+    # the alternation handles used before the trie: longest first, spaces as short white space
+    parts = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s{1,2}") for p in parts)
+
+
+@pytest.fixture(scope="module")
+def handle_regexes():
+    trie = handles._compiled()
+    mp = pytest.MonkeyPatch()
+    mp.setattr(handles, "_alt", _plain_alt)
+    plain = handles._compiled.__wrapped__()
+    mp.undo()
+    return trie, plain
+
+
+def _all(pattern, text):
+    return [(m.span(), m.groupdict()) for m in pattern.finditer(text)] + [
+        (m.span(), m.groupdict()) for i in range(len(text)) if (m := pattern.match(text, i))
+    ]
+
+
+_HANDLE_PARTS = st.sampled_from(
+    ["@", "@anna", "anna", ".", "_", " ", "  ", "\n", "-", ":", "on ", "via ", "whatsapp", "WhatsApp id", "whats app",
+     "insta", "instagram", "instagramul", "tg", "telegram", "telegramm", "телеграм", "snap", "sc", "kik me", "kik",
+     "line id", "lineid", "signal messenger", "onlyfans", "only fans", "fb", "facebook", "face book", "x", "22", "é"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_HANDLE_PARTS, max_size=12).map("".join))
+def test_alias_tries_match_what_the_plain_alternations_match(handle_regexes, text):
+    trie, plain = handle_regexes
+    for key in ("cue", "reverse"):
+        assert _all(trie[key], text) == _all(plain[key], text)
+
+
+def test_alias_tries_on_demo_ads(handle_regexes):
+    from tipwatch.demo import generate
+
+    trie, plain = handle_regexes
+    for ad, _truth in generate(13, 1500):
+        for text in (ad.get("title") or "", ad["body"]):
+            for key in ("cue", "reverse"):
+                assert [(m.span(), m.groupdict()) for m in trie[key].finditer(text)] == [
+                    (m.span(), m.groupdict()) for m in plain[key].finditer(text)
+                ]
