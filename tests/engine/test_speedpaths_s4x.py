@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tipwatch.engine.extract import _digits, handles, payments, prices
+from tipwatch.engine.extract import _digits, ages, handles, payments, prices
+from tipwatch.engine.extract._patterns import alternation
 
 _ALPHABET = st.sampled_from(
     list("0123456789 -.,:/+$€abcXYZé٣") + ["\u00a0", "\u202f", "١٢", "12345678901234"]
@@ -101,3 +102,46 @@ def test_alias_tries_on_demo_ads(handle_regexes):
                 assert [(m.span(), m.groupdict()) for m in trie[key].finditer(text)] == [
                     (m.span(), m.groupdict()) for m in plain[key].finditer(text)
                 ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abıIsſ é-.", min_size=1, max_size=6), min_size=1, max_size=8),
+    st.text(alphabet="abıIsſSAB é-.x", max_size=30),
+)
+def test_alternation_matches_like_the_longest_first_list(words, text):
+    words = [" ".join(w.split()) for w in words if w.strip()]
+    if not words:
+        return
+    trie = re.compile(rf"(?:{alternation(words)})(?![a-z])", re.IGNORECASE)
+    plain = re.compile(rf"(?:{_plain_alt(words)})(?![a-z])", re.IGNORECASE)
+    assert _all(trie, text) == _all(plain, text)
+
+
+def test_alternation_falls_back_where_case_folding_joins_two_branches():
+    assert alternation(["kiz", "kız"]) == "kiz|kız"  # "I" matches both: the plain list
+    assert alternation(["whatsapp", "whatsapp id", "wa"]) == r"w(?:a|hatsapp(?:\s{1,2}id)?)"
+
+
+_AGE_PARTS = st.sampled_from(
+    [" ", "19", "-", "years", "year", "old", "yo", "y.o.", "años", "anos", "de", "idade", "лет", "года", "ans",
+     "jahre", "alt", "experience", "of", "ani", "am", "pm", "/", ".5", ",", "ş", "ı", "de experiencia"]
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def age_regexes():
+    trie = ages._lex()
+    mp = pytest.MonkeyPatch()
+    mp.setattr(ages, "_alt", _plain_alt)
+    plain = ages._lex.__wrapped__()
+    mp.undo()
+    return trie, plain
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_AGE_PARTS, max_size=10).map("".join))
+def test_age_word_tries_match_what_the_plain_alternations_match(age_regexes, text):
+    trie, plain = age_regexes
+    for key in ("strong", "noun", "cued_noun", "dur_after", "not_after"):
+        assert _all(trie[key], text) == _all(plain[key], text), key

@@ -21,6 +21,7 @@ from tipwatch.engine.extract._data import fold, lexicon
 from tipwatch.engine.extract._digits import NONE, OTHER
 from tipwatch.engine.extract._digits import digits as digit_kind
 from tipwatch.engine.extract._gazetteer import MAX_TEXT, Tokens, tokens
+from tipwatch.engine.extract._patterns import alternation
 from tipwatch.engine.types import Entity
 
 __all__ = ["MAX_AGE", "MIN_AGE", "extract", "find_ages"]
@@ -51,8 +52,8 @@ _PUNCT = ".,;:!?()[]{}\"'«»…"
 
 
 def _alt(words: Iterable[str]) -> str:
-    parts = sorted({str(w).lower() for w in words}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s{1,2}") for p in parts)
+    # longest first (as a trie: see _patterns); spaces match any short white space
+    return alternation(words)
 
 
 @functools.cache

@@ -20,7 +20,7 @@ from typing import Any
 
 from tipwatch.engine.extract._data import fold, lexicon
 from tipwatch.engine.extract._gazetteer import tokens
-from tipwatch.engine.extract._phone_lexicon import trie_pattern
+from tipwatch.engine.extract._patterns import alternation
 from tipwatch.engine.types import Entity
 
 __all__ = ["PLATFORMS", "extract", "find_handles"]
@@ -42,14 +42,9 @@ _IS_WORDS = frozenset({"is", "es", "est", "ist", "e", "è", "é", "это", "-",
 
 
 def _alt(words: Iterable[str]) -> str:
-    """An alternation of ``words`` (lower case) written as a trie, longer words first where one
-    continues another ("whatsapp id" before "whatsapp"), so the regex engine reads a handful of
-    characters per position instead of trying every alias; spaces match any short white space.
-
-    The same matches as the plain alternation sorted longest first: two words that can both
-    match at one position are a word and its continuation, which the trie tries in that order.
-    """
-    return trie_pattern(sorted({w.lower() for w in words})).replace(r"\ ", r"\s{1,2}")
+    # longest first so "whatsapp id" wins over "whatsapp" (as a trie: see _patterns); spaces
+    # match any short white space
+    return alternation(words)
 
 
 @functools.cache
