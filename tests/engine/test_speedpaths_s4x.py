@@ -145,3 +145,21 @@ def test_age_word_tries_match_what_the_plain_alternations_match(age_regexes, tex
     trie, plain = age_regexes
     for key in ("strong", "noun", "cued_noun", "dur_after", "not_after"):
         assert _all(trie[key], text) == _all(plain[key], text), key
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["DE", "GB", "89", "3704", " ", "-", "4111", "1111", "A", "z", "é", "٣", "Q1w2" * 4]),
+        max_size=20,
+    ).map("".join)
+)
+def test_payment_shape_skips_only_scans_that_find_nothing(text):
+    shape = text.encode("utf-8", "surrogatepass").translate(payments._SHAPE)
+    if _digits.digits(text) == _digits.ASCII:
+        if b"AA00" not in shape:
+            assert payments._IBAN_ASCII_RE.search(text) is None
+        if shape.count(b"0") < 13:
+            assert payments._CARD_ASCII_RE.search(text) is None
+    if payments._RUN_25.search(shape) is None:
+        assert payments._TOKEN_RE.search(text) is None

@@ -64,6 +64,18 @@ _CARD_RE = re.compile(r"(?P<card>\d(?<!\d\d)(?:[ \-]?\d){12,18})(?![\d])")
 _IBAN_ASCII_RE = re.compile(r"(?P<iban>[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){10,30})")
 _CARD_ASCII_RE = re.compile(r"(?P<card>[0-9](?<![0-9][0-9])(?:[ \-]?[0-9]){12,18})(?![0-9])")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]{25,}")
+# UTF-8 bytes to their shape: ASCII upper case "A", lower case "a", digits "0", the rest a space
+_SHAPE = bytes(
+    ord("A")
+    if 0x41 <= c <= 0x5A
+    else ord("a")
+    if 0x61 <= c <= 0x7A
+    else ord("0")
+    if 0x30 <= c <= 0x39
+    else 0x20
+    for c in range(256)
+)
+_RUN_25 = re.compile(rb"[Aa0]{25}")
 _CARD_NOT_BEFORE = frozenset("0123456789-.,+")
 _PLUS_BEFORE = re.compile(r"\+[ (]{0,2}$")
 _ETH_RE = re.compile(r"0x[0-9a-fA-F]{40}")
@@ -161,8 +173,26 @@ def find_payments(text: str) -> Iterator[tuple[int, int, str, str, dict[str, Any
             yield m.start(), m.end(), "venmo", "@" + name, {}
     if kind == NONE:
         return
+    # what the three scans below need, read from one byte translation of the text: letters and
+    # digits of an IBAN's start ("AA00"), 13 digits for a card, a run of 25 for an address (only
+    # ASCII letters and digits count in those patterns; other characters' bytes are 0x80 or more)
+    shape = text.encode("utf-8", "surrogatepass").translate(_SHAPE)
+    iban_re, card_re = (_IBAN_ASCII_RE, _CARD_ASCII_RE) if kind == ASCII else (_IBAN_RE, _CARD_RE)
+    if kind == ASCII and b"AA00" not in shape:
+        iban_re = None
+    if kind == ASCII and shape.count(b"0") < 13:
+        card_re = None
+    yield from _ibans(text, lex, iban_re)
+    yield from _cards(text, lex, card_re)
+    if _RUN_25.search(shape) is not None:
+        yield from _tokens(text)
+
+
+def _ibans(text: str, lex: dict[str, Any], iban_re: re.Pattern[str] | None) -> Iterator[tuple]:
+    if iban_re is None:
+        return
     lengths = lex["iban_length"]
-    for m in (_IBAN_ASCII_RE if kind == ASCII else _IBAN_RE).finditer(text):
+    for m in iban_re.finditer(text):
         if m.start() and text[m.start() - 1].isalnum():
             continue
         raw = m.group("iban")
@@ -179,7 +209,12 @@ def find_payments(text: str) -> Iterator[tuple[int, int, str, str, dict[str, Any
                 count += 1
             end += 1
         yield m.start(), end, "iban", compact, {}
-    for m in (_CARD_ASCII_RE if kind == ASCII else _CARD_RE).finditer(text):
+
+
+def _cards(text: str, lex: dict[str, Any], card_re: re.Pattern[str] | None) -> Iterator[tuple]:
+    if card_re is None:
+        return
+    for m in card_re.finditer(text):
         if m.start() and (text[m.start() - 1] in _CARD_NOT_BEFORE or text[m.start() - 1].isalpha()):
             continue
         raw = m.group("card")
@@ -192,6 +227,9 @@ def find_payments(text: str) -> Iterator[tuple[int, int, str, str, dict[str, Any
         if network is None or lex["ref_cue"].search(text, max(0, m.start() - 20), m.start()):
             continue
         yield m.start(), m.end(), "card", mask_card(digits), {"network": network, "raw_masked": True}
+
+
+def _tokens(text: str) -> Iterator[tuple]:
     for m in _TOKEN_RE.finditer(text):
         if len(m.group()) > 110 or (m.start() and text[m.start() - 1].isalnum()):
             continue
