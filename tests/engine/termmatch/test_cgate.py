@@ -137,3 +137,17 @@ def test_matcher_hits_are_the_same_with_either_gate():
     assert c.find_many(texts) == p.find_many(texts)
     assert c.find_many(texts[::-1]) == p.find_many(texts[::-1])  # warm
     assert any(c.find_many(texts))
+
+
+def test_threads_sharing_a_matcher_get_their_own_hits():
+    # the gate holds the batch it read between calls: the matcher runs one batch at a time
+    from concurrent.futures import ThreadPoolExecutor
+
+    terms, texts = _corpus(4)
+    chunks = [texts[i::4] * 3 for i in range(4)]
+    expected = [TermMatcher(terms).find_many(chunk) for chunk in chunks]
+    shared = TermMatcher(terms)
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            got = list(pool.map(shared.find_many, chunks))
+            assert got == expected

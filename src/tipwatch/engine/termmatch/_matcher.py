@@ -18,6 +18,7 @@ that the gate never hides a hit the full scan finds.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import repeat
@@ -178,6 +179,7 @@ class TermMatcher(TokenLearning):
         self._sub_lazy: dict[bytes, str] = {}  # (flagged LAZY in the gate)
         self._common_singles = single_letter_words()
         self._source_forms: dict[str, tuple[str, str]] = {}  # Scan.dropped's memo
+        self._lock = threading.Lock()  # one batch at a time (see _run)
         # the class of characters normalise may change is built once per process, asking
         # normalise about each candidate character (tens of milliseconds): here, with the
         # matcher, rather than in its first batch
@@ -294,9 +296,17 @@ class TermMatcher(TokenLearning):
         hot only as a relative of the anchor of multi-word terms sends its text to a check
         (``_paired_hit``) before the scan; the phonetic windows of plain words are searched
         only once such a word may count (``_resolve_windows``).
+
+        One batch at a time per matcher (a lock): the gate keeps the batch it read between its
+        calls, and the memos are learnt in steps, so threads sharing a matcher (the web app's
+        cached assessor) take turns.
         """
         if not self._terms:
             return [[] for _ in texts]
+        with self._lock:
+            return self._run_locked(texts)
+
+    def _run_locked(self, texts: list[str]) -> list[list[Match]]:
         self._trim_memos()
         normalised, raw, plain = joined_raw(texts)  # token_words strips accents, token by token
         gate = self._gate
