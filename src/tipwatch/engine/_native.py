@@ -20,6 +20,8 @@ __all__ = ["MODULES", "native", "status"]
 MODULES = (
     "tipwatch.engine.termmatch._cgate",
     "tipwatch.engine.extract._clang",
+    "tipwatch.engine.extract._ctokens",
+    "tipwatch.engine.extract._cphone",
 )
 
 

@@ -20,6 +20,7 @@ from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tipwatch.engine._native import native
 from tipwatch.engine.extract._data import DataError, fold, read_data_text
 
 __all__ = [
@@ -90,12 +91,36 @@ def _fold_token(tok: str) -> str:
     return tok if tok.isascii() else fold(tok)
 
 
+def _py_split(low: str, cache: dict[str, str] | None) -> tuple[list[str], list[int], list[str], bool]:
+    """``low`` split into letter tokens: (parts, offs, words, cyrillic) as :class:`Tokens` keeps
+    them; ``words`` are the tokens, looked up in ``cache`` (the fold cache) unless it is None.
+
+    The reference for the compiled ``_ctokens.split`` (same input, same output)."""
+    ascii_ = low.isascii()
+    # in lower-case ASCII text the letters are a-z: a plain range the regex engine tests
+    # faster than the Unicode letter class (same tokens)
+    parts = (_SPLIT_ASCII_RE if ascii_ else _SPLIT_RE).split(low)
+    # offs[2j] = start of token j, offs[2j+1] = its end
+    offs = list(accumulate(map(len, parts)))
+    words = parts[1::2]
+    if cache is not None:
+        words = list(map(cache.__getitem__, words))  # a C-level loop; misses fold once
+    return parts, offs, words, not ascii_ and _CYRILLIC_RE.search(low) is not None
+
+
+_ctokens = native("tipwatch.engine.extract._ctokens")
+# two passes in C over the characters (count, then build the lists at their size), no regex
+# engine and no slicing or mapping of lists in Python: about a third of the cost
+_split = _py_split if _ctokens is None else _ctokens.split
+
+
 class Tokens:
     """A text split into letter tokens: ``words[j]`` (folded) spans ``offs[2j]:offs[2j+1]``;
     ``parts[2j]`` is the text before token j (``parts[2j+2]`` the gap after it).
 
     Built with one ``re.split`` and ``itertools.accumulate`` (both in C): far cheaper than a
-    Python loop over match objects on every ad."""
+    Python loop over match objects on every ad; or by the compiled ``_ctokens.split`` (one pass
+    over the characters, the same lists)."""
 
     __slots__ = ("cyrillic", "lowered", "matches", "offs", "parts", "words")
 
@@ -108,19 +133,11 @@ class Tokens:
         self.lowered = len(low) == len(text)
         if not self.lowered:  # a rare character whose lower case is longer ("İ")
             low = text
-        ascii_ = low.isascii()
-        # in lower-case ASCII text the letters are a-z: a plain range the regex engine tests
-        # faster than the Unicode letter class (same tokens)
-        self.parts = (_SPLIT_ASCII_RE if ascii_ else _SPLIT_RE).split(low)
-        # offs[2j] = start of token j, offs[2j+1] = its end
-        self.offs = list(accumulate(map(len, self.parts)))
-        words = self.parts[1::2]
-        if low is text:
-            words = [fold(w) for w in words]
-        elif not ascii_:
-            words = list(map(_FOLDED.__getitem__, words))  # a C-level loop; misses fold once
-        self.words = words
-        self.cyrillic = not ascii_ and _CYRILLIC_RE.search(low) is not None
+        # the words of ASCII text are folded already; others through the fold cache, except
+        # when ``low`` is not lower-cased (the cache holds lower-case words only)
+        cache = None if low is text or low.isascii() else _FOLDED
+        self.parts, self.offs, words, self.cyrillic = _split(low, cache)
+        self.words = [fold(w) for w in words] if low is text else words
         self.matches: list[Match] | None = None  # filled by Gazetteer.find
 
     def span(self, j: int) -> tuple[int, int]:
@@ -214,6 +231,31 @@ class Gazetteer:
         return iter(tokens.matches)
 
     def _find(self, tokens: Tokens, max_matches: int) -> Iterator[Match]:
+        if _ctokens is None:
+            return self._py_find(tokens, max_matches)
+        # the same search in C (all of it at once: the callers take every match): no
+        # comprehension over the words, no Python step per candidate
+        return iter(
+            _ctokens.find(
+                tokens.words,
+                tokens.offs,
+                tokens.parts,
+                self.first_tokens,
+                self.prefixes,
+                self._names,
+                self._inflections if tokens.cyrillic else None,
+                MAX_TOKENS,
+                max_matches,
+                self._inflected,
+                self.lookup,
+                Match,
+                self._found,
+            )
+        )
+
+    def _py_find(self, tokens: Tokens, max_matches: int) -> Iterator[Match]:
+        """Longest non-overlapping city names among ``tokens`` (at most ``max_matches``): the
+        reference for the compiled ``_ctokens.find`` (same input, same matches)."""
         words, offs, parts = tokens.words, tokens.offs, tokens.parts
         first, prefixes, names = self.first_tokens, self.prefixes, self._names
         cyrillic = tokens.cyrillic

@@ -7,16 +7,19 @@ atoms separated by short gaps of separator characters (spaces, dashes, dots, bra
 as ``*`` or ``~``); line breaks, commas, colons, ``+`` and letters end a run.
 
 Everything here is linear: one bounded, possessive regex finds the atoms, and runs are built in
-a single pass over them.
+a single pass over them. Both passes are also compiled (``_cphone.c``, the same atoms and groups
+from tries of the lexicon's words); the Python code is the fallback and the reference.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from tipwatch.engine.extract._phone_lexicon import PhoneLexicon
+from tipwatch.engine._native import native
+from tipwatch.engine.extract._phone_lexicon import MAX_ATOM_TOKENS, PhoneLexicon, trie_pattern
 
 __all__ = ["Atom", "Run", "run_digits", "scan"]
 
@@ -49,13 +52,17 @@ class Run:
 
 
 def _atom(m: re.Match[str], lex: PhoneLexicon) -> Atom | None:
-    s, e = m.span()
-    text = m.group()
+    """The atom of a match of ``lex.atom`` (see :func:`_read_atom`)."""
+    return _read_atom(*m.span(), m.group(), m.group("j") is not None, lex)
+
+
+def _read_atom(s: int, e: int, text: str, joiner: bool, lex: PhoneLexicon) -> Atom | None:
+    """The atom ``text`` at ``s:e`` (a joiner word when ``joiner``), or None when it is none."""
     if text.isdigit():  # the common atom, tested first (a joiner is letters: never digits)
         if e - s > 15:  # longer than any phone number: an id
             return None
         return Atom(s, e, "digits", text)
-    if m.group("j") is not None:
+    if joiner:
         return Atom(s, e, "joiner")
     # the same few words come back in every ad ("and", "for", "twenty"): read each once
     owner, shapes = _WORD_SHAPES
@@ -82,7 +89,7 @@ _WORD_SHAPES: list = [None, {}]
 
 def _word_shape(text: str, lex: PhoneLexicon) -> tuple[str, tuple[tuple[int, bool], ...], bool] | None:
     """What an atom of ``text`` (not all digits) is: (kind, tokens, weak), or None when it is no
-    atom at all. Depends on the text alone, so it is cached by :func:`_atom`."""
+    atom at all. Depends on the text alone, so it is cached by :func:`_read_atom`."""
     tokens: list[tuple[int, bool]] = []
     ndigits = 0
     letters = 0
@@ -137,9 +144,34 @@ def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
     Stops after ``max_runs`` runs: a bound on the work hostile text can cause.
     """
     runs: list[Run] = []
+    owner, scanner = _SCANNER
+    if owner is not lex:  # one lexicon in practice; a test may build another
+        scanner = _compiled_scanner(lex)
+        _SCANNER[:] = [lex, scanner]
+    if scanner is None:
+        for group in _py_groups(low, lex):
+            _flush_matches(group, low, lex, runs)
+            if len(runs) >= max_runs:
+                break
+    else:
+        pos = 0
+        while pos >= 0:  # batches of at most max_runs groups: each makes a run or none
+            groups, pos = scanner.groups(low, pos, max(max_runs, 1))
+            for group in groups:
+                _flush(group, low, lex, runs)
+                if len(runs) >= max_runs:
+                    return runs
+    return runs
+
+
+def _py_groups(low: str, lex: PhoneLexicon) -> Iterator[list[re.Match[str]]]:
+    """The atoms of ``low`` (matches of ``lex.atom``) grouped by the gap rules: only groups that
+    span 7 characters or more and whose atoms hold 7 or more (a token is at least one character
+    long: fewer cannot make 7 digits). The reference for the compiled ``_cphone.Scanner.groups``
+    (which gives each atom as ``(start, end, text, is_joiner)``)."""
     group: list[re.Match[str]] = []
     prev_end = -1
-    first = chars = 0  # the group's first offset and its atoms' characters (tested before _flush)
+    first = chars = 0  # the group's first offset and its atoms' characters
     kinds = _GAP_KINDS
     for m in lex.atom.finditer(low):
         s, e = m.span()
@@ -150,11 +182,9 @@ def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
             or (kind is None and (kind := _gap_kind(low[prev_end:s])) == _SPLIT)
             or (kind == _WORDS_ONLY and (m.group()[0].isdigit() or low[prev_end - 1].isdigit()))
         ):
-            # most groups are a lone short word or number: decided here, without a call
+            # most groups are a lone short word or number: dropped here, without a call
             if prev_end - first >= 7 and chars >= 7:
-                _flush(group, low, lex, runs)
-                if len(runs) >= max_runs:
-                    return runs
+                yield group
             group = []
         if not group:
             first, chars = s, 0
@@ -162,16 +192,59 @@ def scan(low: str, lex: PhoneLexicon, max_runs: int = 1000) -> list[Run]:
         chars += e - s
         prev_end = e
     if group and prev_end - first >= 7 and chars >= 7:
-        _flush(group, low, lex, runs)
-    return runs
+        yield group
 
 
-def _flush(group: list[re.Match[str]], low: str, lex: PhoneLexicon, runs: list[Run]) -> None:
-    # scan calls this only for a group that spans 7 characters or more and whose atoms hold 7 or
-    # more (a token is at least one character long: fewer cannot make 7 digits)
+_cphone = native("tipwatch.engine.extract._cphone")
+# the gap patterns gap_kind in _cphone.c reproduces: another pattern here turns the C scanner off
+_C_GAP_RULES = (r"(?:[^\w\n,;:+$€£¥₽%!?&@<>]|_){1,5}", r"\. | [|/•·] ", r" ?, ?")
+# [the lexicon it was built for, its compiled scanner or None] (the lexicon is held: compared by
+# identity)
+_SCANNER: list = [None, None]
+
+
+def _compiled_scanner(lex: PhoneLexicon) -> Any:
+    """The lexicon's atom regex as tries in C (one pass over the characters, no match objects,
+    the gap rules decided without slicing the gaps out), or None to use the regex: when the
+    module is not built, or when ``lex.atom`` is not the regex the C code reproduces (an edit
+    to _phone_lexicon then keeps the output right, just slower, until the C code follows)."""
+    if _cphone is None:
+        return None
+    words, joiners = sorted(lex.values), sorted(lex.joiners)
+    expected = (
+        rf"(?<![^\W_])(?:(?P<j>{trie_pattern(joiners)})|(?:[0-9]|{trie_pattern(words)})"
+        rf"{{1,{MAX_ATOM_TOKENS}}}+)(?![^\W_])"
+    )
+    if lex.atom.pattern != expected or lex.atom.flags != re.UNICODE:
+        return None
+    if (_GAP.pattern, _BREAK.pattern, _WORD_GAP.pattern) != _C_GAP_RULES:
+        return None  # (the gap rules are written out in _cphone.c too)
+    return _cphone.Scanner(words, joiners, MAX_ATOM_TOKENS, MAX_RUN_ATOMS)
+
+
+def _flush_matches(group: list[re.Match[str]], low: str, lex: PhoneLexicon, runs: list[Run]) -> None:
     atoms: list[Atom] = []
     for m in group:
         a = _atom(m, lex)
+        if a is None:  # an id-length digit block or letters that are not digits: split here
+            _keep(atoms, low, runs)
+            atoms = []
+        else:
+            atoms.append(a)
+    _keep(atoms, low, runs)
+
+
+def _flush(group: list[tuple[int, int, str, bool]], low: str, lex: PhoneLexicon, runs: list[Run]) -> None:
+    # _flush_matches for the compiled scanner's atoms: (start, end, text, is_joiner)
+    atoms: list[Atom] = []
+    for s, e, text, joiner in group:
+        # the common atom, ASCII digits of phone length, built here: what _read_atom does
+        # first for it, without the call
+        a = (
+            Atom(s, e, "digits", text)
+            if e - s <= 15 and text.isdigit()
+            else _read_atom(s, e, text, joiner, lex)
+        )
         if a is None:  # an id-length digit block or letters that are not digits: split here
             _keep(atoms, low, runs)
             atoms = []
