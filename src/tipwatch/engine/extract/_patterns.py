@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["alternation"]
+__all__ = ["alternation", "trie"]
+
+
+def trie(words: Iterable[str], space: str = r"\ ") -> str:
+    """A regex alternation of ``words`` (as written) as a trie: longest match first, a handful of
+    characters tested per position; a space in a word matches ``space``."""
+    return _emit(_build(words), space)
 
 
 def alternation(words: Iterable[str], space: str = r"\s{1,2}") -> str:
@@ -24,34 +30,41 @@ def alternation(words: Iterable[str], space: str = r"\s{1,2}") -> str:
     differ, so the plain alternation is returned instead.
     """
     parts = sorted({str(w).lower() for w in words})
+    root = _build(parts)
+    if _clash(root):
+        return "|".join(re.escape(p).replace(r"\ ", space) for p in sorted(parts, key=len, reverse=True))
+    return _emit(root, space)
+
+
+def _build(words: Iterable[str]) -> dict[str, dict]:
     root: dict[str, dict] = {}
-    for w in parts:
+    for w in words:
         node = root
         for ch in w:
             node = node.setdefault(ch, {})
-        node[""] = {}
+        node[""] = {}  # a word ends here
+    return root
 
-    def clash(node: dict[str, dict]) -> bool:
-        keys = [k for k in node if k]
-        for i, a in enumerate(keys):
-            for b in keys[i + 1 :]:
-                if re.fullmatch(re.escape(a), b, re.IGNORECASE):
-                    return True
-        return any(clash(child) for child in node.values())
 
-    def escape(ch: str) -> str:
-        return space if ch == " " else re.escape(ch)
+def _emit(node: dict[str, dict], space: str) -> str:
+    alts = [
+        (space if ch == " " else re.escape(ch)) + _emit(child, space)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    if "" in node:  # a word ends here: the longer words first, then this one
+        return f"(?:{body})?" if len(alts) == 1 else body + "?"
+    return body
 
-    if clash(root):
-        return "|".join(re.escape(p).replace(r"\ ", space) for p in sorted(parts, key=len, reverse=True))
 
-    def emit(node: dict[str, dict]) -> str:
-        alts = [escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:  # a word ends here: the longer words first, then this one
-            return f"(?:{body})?"
-        return body
-
-    return emit(root)
+def _clash(node: dict[str, dict]) -> bool:
+    """Whether two branches of a node start with characters ``re.IGNORECASE`` reads alike."""
+    keys = [k for k in node if k]
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if re.fullmatch(re.escape(a), b, re.IGNORECASE):
+                return True
+    return any(_clash(child) for child in node.values())

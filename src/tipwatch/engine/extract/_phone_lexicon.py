@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tipwatch.engine.extract._patterns import trie
 from tipwatch.engine.text.numwords import number_lexicon, number_words
 
 __all__ = ["PhoneLexicon", "phone_lexicon", "trie_pattern"]
@@ -18,24 +19,7 @@ MAX_ATOM_TOKENS = 40  # tokens in one digit-ish word: longer ones are ids, not p
 
 def trie_pattern(words: list[str]) -> str:
     """A regex alternation of ``words`` as a trie (longest match first, no backtracking blow-up)."""
-    root: dict[str, dict] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        end = "" in node
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if end:
-            return f"(?:{body})?" if len(alts) == 1 else body + "?"
-        return body
-
-    return emit(root)
+    return trie(words)
 
 
 @dataclass(frozen=True, slots=True)
