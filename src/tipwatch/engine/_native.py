@@ -22,6 +22,7 @@ MODULES = (
     "tipwatch.engine.extract._clang",
     "tipwatch.engine.extract._ctokens",
     "tipwatch.engine.extract._cphone",
+    "tipwatch.engine.extract._cprice",
 )
 
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from tipwatch.engine import _native
 from tipwatch.engine.extract._data import lexicon
 from tipwatch.engine.extract._digits import NONE, OTHER
 from tipwatch.engine.extract._digits import digits as digit_kind
@@ -291,12 +292,57 @@ def find_prices(
         return
     skip = sorted(skip)
     lex = _lex()
-    k = 0  # skip[:k] end at or before the current number (numbers come in order)
-    numbers = _NUM_RE
     # numbers are separated by a non-digit: a text this short has at most _MAX_NUMBERS of
-    # them, so the count limit below cannot bind however many the fast regex leaves out
-    if len(text) <= 2 * _MAX_NUMBERS and kind != OTHER:
-        numbers = _NUM_FAST_RE
+    # them, so the count limit cannot bind however many the fast regex leaves out
+    fast = len(text) <= 2 * _MAX_NUMBERS and kind != OTHER
+    cands = None
+    if _cprice is not None:
+        # the numbers, their left-boundary and skip-span tests, _before's tests up to its
+        # symbol lookup and the first token, done in C (_cprice.c, the same decisions as
+        # _py_find_prices): only the numbers that go on come back (None: skip spans that are
+        # not pairs of ints, left to the Python loop)
+        cands = _cprice.candidates(
+            text,
+            fast,
+            skip,
+            _MAX_NUMBERS,
+            lex["first_after"],
+            lex["symbol_chars"],
+            lex["slash_words"],
+            lex["symbol_last"],
+        )
+    if cands is None:
+        yield from _py_find_prices(text, region, skip, fast, lex)
+        return
+    for s0, m_end, sep, first in cands:
+        start, currency = s0, None
+        if first is None:  # the character before may end a symbol or code: _before decides
+            start, currency = _before(text, s0, lex)
+            if currency is None:
+                first = _read_token(text, m_end)
+                if first is None or not _price_like(first[0], lex):
+                    continue
+        price = _price(text, region, lex, start, currency, first, m_end, text[s0:m_end], sep)
+        if price is not None:
+            yield price
+
+
+def _price_like(tok: str, lex: dict[str, Any]) -> bool:
+    """find_prices's first-token test: can ``tok`` start a currency, multiplier or unit?"""
+    return (
+        tok in lex["first_after"]
+        or tok.rstrip(".") in lex["first_after"]
+        or tok[0] in lex["symbol_chars"]
+        or (len(tok) > 1 and tok[0] in "kк")
+    )
+
+
+def _py_find_prices(
+    text: str, region: str | None, skip: list[tuple[int, int]], fast: bool, lex: dict[str, Any]
+) -> Iterator[tuple[int, int, str, dict[str, Any]]]:
+    """find_prices's number loop in Python: the fallback, and the reference for _cprice."""
+    k = 0  # skip[:k] end at or before the current number (numbers come in order)
+    numbers = _NUM_FAST_RE if fast else _NUM_RE
     for n, m in enumerate(numbers.finditer(text)):
         if n >= _MAX_NUMBERS:
             return
@@ -320,37 +366,76 @@ def find_prices(
         first = None
         if currency is None:
             first = _read_token(text, m.end())  # ("EUR/mese": the currency, not its unit)
-            if first is None:
-                continue
-            tok = first[0]
-            if (
-                tok not in lex["first_after"]
-                and tok.rstrip(".") not in lex["first_after"]
-                and not (tok[0] in lex["symbol_chars"] or (len(tok) > 1 and tok[0] in "kк"))
-            ):
+            if first is None or not _price_like(first[0], lex):
                 continue  # the common case: a number followed by nothing price-like
-        # (the token read here is the first one _after reads: it is handed over, not read twice)
-        end, mult, cur_after, euphemism, unit, unit_tok = _after(text, m.end(), lex, first)
-        if currency is None:
-            currency = cur_after
-        elif cur_after is not None:
-            end = m.end() if unit is None else end
-        amount = _amount(m.group(), m.group("sep"))
-        if currency is None and not euphemism:
-            number = float(amount)
-            if unit_tok.lstrip("/") not in _BARE_UNITS and not unit_tok.startswith("/"):
-                continue
-            if number < 30 or number in _BARE_NOT:
-                continue
-            currency = lex["country_currency"].get(region or "")
-        if unit is None:
-            unit = _unit_before(text[max(0, start - 30) : start], lex)
-        if mult != 1:
-            amount = str(int(float(amount) * mult))
-        attrs: dict[str, Any] = {"currency": _currency_for(currency, region, lex), "unit": unit}
-        if euphemism:
-            attrs["euphemism"] = True
-        yield start, end, amount, attrs
+        price = _price(text, region, lex, start, currency, first, m.end(), m.group(), m.group("sep"))
+        if price is not None:
+            yield price
+
+
+def _price(
+    text: str,
+    region: str | None,
+    lex: dict[str, Any],
+    start: int,
+    currency: str | None,
+    first: tuple[str, int] | None,
+    m_end: int,
+    num: str,
+    sep: str | None,
+) -> tuple[int, int, str, dict[str, Any]] | None:
+    """The price at the number ``num`` (ending at ``m_end``; ``currency``: one written before
+    it, ``first``: the token after it, already read), or None when it is not a price."""
+    # (the token read here is the first one _after reads: it is handed over, not read twice)
+    end, mult, cur_after, euphemism, unit, unit_tok = _after(text, m_end, lex, first)
+    if currency is None:
+        currency = cur_after
+    elif cur_after is not None:
+        end = m_end if unit is None else end
+    amount = _amount(num, sep)
+    if currency is None and not euphemism:
+        number = float(amount)
+        if unit_tok.lstrip("/") not in _BARE_UNITS and not unit_tok.startswith("/"):
+            return None
+        if number < 30 or number in _BARE_NOT:
+            return None
+        currency = lex["country_currency"].get(region or "")
+    if unit is None:
+        unit = _unit_before(text[max(0, start - 30) : start], lex)
+    if mult != 1:
+        amount = str(int(float(amount) * mult))
+    attrs: dict[str, Any] = {"currency": _currency_for(currency, region, lex), "unit": unit}
+    if euphemism:
+        attrs["euphemism"] = True
+    return start, end, amount, attrs
+
+
+# the patterns _cprice.c reproduces by hand: while prices.py's regexes equal them, the C scan
+# gives the same numbers and tokens (an edit to a regex here falls back to the Python loop, right
+# but slower, until the C code follows)
+_C_PATTERNS = (
+    r"\d(?<!\d\d)(?:\d{0,2}(?:(?P<sep>[ ,.\u00a0\u202f])\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{0,6}(?:[.,]\d{1,2})?)(?!\d)",
+    r"[0-9](?<![.,:/\-_'’a-zA-ZÀ-ÖØ-öø-ÿа-яА-ЯёЁ0-9][0-9])(?<![0-9][ \u00a0\u202f][0-9])"
+    r"(?:[0-9]{0,2}(?:(?P<sep>[ ,.\u00a0\u202f])[0-9]{3})+(?:[.,][0-9]{1,2})?(?![0-9])|[0-9]{0,6}(?:[.,][0-9]{1,2})?)(?![0-9])",
+    r"[ \t\u00a0]{0,2}(?P<tok>[^\W\d_]{1,20}(?:[.'’/][^\W\d_]{1,12})?\.?|\d{1,3}|[^\w\s])",
+    frozenset(".,:/-_'’0123456789"),
+    frozenset(" \u00a0\u202f"),
+)
+
+
+def _c_patterns_match() -> bool:
+    """True while the regexes and character sets equal what _cprice.c reproduces."""
+    return (
+        _NUM_RE.pattern,
+        _NUM_FAST_RE.pattern,
+        _TOK_RE.pattern,
+        _NOT_BEFORE,
+        _GROUP_SPACES,
+    ) == _C_PATTERNS and _NUM_RE.flags == _NUM_FAST_RE.flags == _TOK_RE.flags == re.UNICODE
+
+
+# decided once at import: the patterns are module constants
+_cprice = _native.native("tipwatch.engine.extract._cprice") if _c_patterns_match() else None
 
 
 def extract(ctx) -> Iterable[Entity]:
