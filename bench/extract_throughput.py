@@ -7,7 +7,7 @@ grows: the command streams), and the start-up cost alone (one ad). In the same r
 ``phonenumbers.PhoneNumberMatcher`` pass over the same texts (title + body, region from the
 ad's country, else US), the baseline a new user would start from.
 
-    python bench/extract_throughput.py --sizes 20000,100000   # writes bench/results/extract_throughput.md
+    python bench/extract_throughput.py --sizes 20000,100000 --repeat 3   # writes bench/results/extract_throughput.md
 
 ``--compare SRC`` also runs another checkout's code on the same files, alternating with this
 one (CPU time drifts on a shared machine: only a comparison in the same minute means much):
@@ -88,6 +88,13 @@ def main() -> None:
     ap.add_argument("--sizes", default="20000,100000")
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "extract_throughput.md")
     ap.add_argument("--compare", type=Path, help="src/ of another checkout to time on the same files")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="time each size this many times and report the median (and the best): single runs on a "
+        "shared machine vary by several per cent",
+    )
     args = ap.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,16 +106,21 @@ def main() -> None:
         _w, start_cpu, _r = run_cli(one)
         rows = []
         other = []  # (n, CPU s of this code, CPU s of --compare's), run one after the other
+        runs: dict[int, list[float]] = {}  # size -> CPU s of each run
         for n in sizes:
             part = world / f"ads-{n}.jsonl"
             head(world / "ads.jsonl", part, n)
-            rows.append((n, *run_cli(part)))
+            timed = sorted((run_cli(part) for _ in range(max(1, args.repeat))), key=lambda r: r[1])
+            runs[n] = [c for _w, c, _r in timed]
+            rows.append((n, *timed[len(timed) // 2]))  # the median run (by CPU time)
             if args.compare:
                 other.append((n, rows[-1][2], run_cli(part, args.compare)[1]))
         base_s, base_found = phonenumbers_pass(world / "ads.jsonl", sizes[-1])
     n, wall, cpu, rss = rows[-1]
     lines = [
-        f"Command: `python bench/extract_throughput.py --sizes {args.sizes} --seed {args.seed}` "
+        f"Command: `python bench/extract_throughput.py --sizes {args.sizes} --seed {args.seed}"
+        + (f" --repeat {args.repeat}" if args.repeat > 1 else "")
+        + "` "
         f"(machine: {os.cpu_count()} cores; one process)",
         "",
         "| ads | `tipwatch extract` CPU s | ads/s (CPU, one core) | per ad after start-up µs | wall s | peak RSS MiB |",
@@ -117,6 +129,13 @@ def main() -> None:
     for n_, w, c, r in rows:
         per_ad = (c - start_cpu) / max(1, n_ - 1) * 1e6
         lines.append(f"| {n_:,} | {c:.1f} | {n_ / c:,.0f} | {per_ad:,.0f} | {w:.1f} | {r:.0f} |")
+    if args.repeat > 1:
+        lines += [
+            "",
+            f"Each size timed {args.repeat} times; the table shows the median run. ads/s of every run: "
+            + "; ".join(f"{n_:,} ads: " + ", ".join(f"{n_ / c:,.0f}" for c in cs) for n_, cs in runs.items())
+            + ".",
+        ]
     lines += [
         "",
         f"Start-up (one ad: imports, language model, gazetteer): {start_cpu:.2f} s CPU, included above.",
