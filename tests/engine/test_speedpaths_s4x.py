@@ -61,14 +61,20 @@ def _plain_alt(words):
     return "|".join(re.escape(p).replace(r"\ ", r"\s{1,2}") for p in parts)
 
 
-@pytest.fixture(scope="module")
-def handle_regexes():
-    trie = handles._compiled()
+def _with_plain_alt(module, build):
+    """``(build(), build.__wrapped__() with module._alt as the plain alternation)``: the regexes
+    with the tries, and as they were built before them."""
+    trie = build()
     mp = pytest.MonkeyPatch()
-    mp.setattr(handles, "_alt", _plain_alt)
-    plain = handles._compiled.__wrapped__()
+    mp.setattr(module, "_alt", _plain_alt)
+    plain = build.__wrapped__()
     mp.undo()
     return trie, plain
+
+
+@pytest.fixture(scope="module")
+def handle_regexes():
+    return _with_plain_alt(handles, handles._compiled)
 
 
 def _all(pattern, text):
@@ -131,12 +137,7 @@ _AGE_PARTS = st.sampled_from(
 
 @pytest.fixture(scope="module")
 def age_regexes():
-    trie = ages._lex()
-    mp = pytest.MonkeyPatch()
-    mp.setattr(ages, "_alt", _plain_alt)
-    plain = ages._lex.__wrapped__()
-    mp.undo()
-    return trie, plain
+    return _with_plain_alt(ages, ages._lex)
 
 
 @settings(max_examples=400, deadline=None)
